@@ -1,0 +1,435 @@
+//! Files on disk → the model, with source positions kept for every value.
+//!
+//! Loading never stops at the first bad file: each problem becomes a `Diagnostic` and the
+//! walk goes on, so an author sees everything that is wrong in one run.
+
+use crate::diag::Diagnostic;
+use crate::model::{Journey, PageMeta, Persona, SiteConfig};
+use crate::yaml::{self, Positions, Seg};
+use serde::de::DeserializeOwned;
+use std::path::{Path, PathBuf};
+
+/// Larger inputs are refused: no journey or page is anywhere near this, and reading a stray
+/// video or database dump into memory would only hurt.
+pub(crate) const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+pub(crate) const CONFIG_FILE: &str = "trailmap.yaml";
+
+/// Where a model value came from, so later stages can point at it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Source {
+    /// Relative to the site folder, as authors see it.
+    pub path: PathBuf,
+    /// Lines before the YAML starts (the `---` of front matter).
+    pub line_offset: usize,
+    pub positions: Positions,
+}
+
+impl Source {
+    /// File line and column of the value at `path` (or its nearest existing ancestor).
+    pub(crate) fn at(&self, path: &[Seg]) -> (usize, usize) {
+        let (line, col) = self.positions.find(path);
+        (line + self.line_offset, col)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Loaded<T> {
+    pub item: T,
+    pub src: Source,
+}
+
+/// A free Markdown page from `pages/`.
+#[derive(Debug, Clone)]
+pub(crate) struct Page {
+    /// Path below `pages/` without extension, with `/` separators: `research/interviews`.
+    pub slug: String,
+    pub meta: PageMeta,
+    pub body: String,
+    pub src: Source,
+}
+
+/// Everything a site folder holds, parsed.
+#[derive(Debug)]
+pub(crate) struct Site {
+    pub root: PathBuf,
+    pub config: SiteConfig,
+    pub config_src: Source,
+    pub journeys: Vec<Loaded<Journey>>,
+    pub personas: Vec<Loaded<Persona>>,
+    pub pages: Vec<Page>,
+    /// Files under `assets/`, relative to it, `/`-separated.
+    pub assets: Vec<String>,
+    /// Per-site template overrides from `templates/`: (name, text).
+    pub templates: Vec<(String, String)>,
+    /// Ids (file stems) of journeys and personas whose files did not load. References to
+    /// them are not reported again: the file's own error says what is wrong.
+    pub unloaded: Vec<String>,
+}
+
+/// Reads the whole site. Returns the site when its config loaded, and every problem found.
+pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
+    let mut problems = Vec::new();
+    let config = load_config(root, &mut problems);
+    let mut journeys = Vec::new();
+    let mut unloaded = Vec::new();
+    for rel in files_under(root, "journeys", &["yaml", "yml", "md"], &mut problems) {
+        let is_md = rel.extension().is_some_and(|e| e == "md");
+        if let Some((mut item, src, body)) = load_doc::<Journey>(root, &rel, is_md, &mut problems) {
+            if item.id.is_empty() {
+                item.id = stem(&rel);
+            }
+            item.narrative = body.map(|(text, _)| text).unwrap_or_default();
+            journeys.push(Loaded { item, src });
+        } else {
+            unloaded.push(stem(&rel));
+        }
+    }
+    let mut personas = Vec::new();
+    for rel in files_under(root, "personas", &["md"], &mut problems) {
+        if let Some((mut item, src, body)) = load_doc::<Persona>(root, &rel, true, &mut problems) {
+            if item.id.is_empty() {
+                item.id = stem(&rel);
+            }
+            item.body = body.map(|(text, _)| text).unwrap_or_default();
+            personas.push(Loaded { item, src });
+        } else {
+            unloaded.push(stem(&rel));
+        }
+    }
+    let mut pages = Vec::new();
+    for rel in files_under(root, "pages", &["md"], &mut problems) {
+        if let Some(page) = load_page(root, &rel, &mut problems) {
+            pages.push(page);
+        }
+    }
+    let assets = files_under(root, "assets", &[], &mut problems)
+        .iter()
+        .filter_map(|p| p.strip_prefix("assets").ok().map(slash_path))
+        .collect();
+    let mut templates = Vec::new();
+    for rel in files_under(root, "templates", &["html", "xml", "txt"], &mut problems) {
+        if let Ok(text) = read_text(root, &rel) {
+            if let Ok(name) = rel.strip_prefix("templates") {
+                templates.push((slash_path(name), text));
+            }
+        }
+    }
+    journeys.sort_by(|a, b| a.item.id.cmp(&b.item.id).then(a.src.path.cmp(&b.src.path)));
+    personas.sort_by(|a, b| a.item.id.cmp(&b.item.id).then(a.src.path.cmp(&b.src.path)));
+    pages.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let site = config.map(|(config, config_src)| Site {
+        root: root.to_path_buf(),
+        config,
+        config_src,
+        journeys,
+        personas,
+        pages,
+        assets,
+        templates,
+        unloaded,
+    });
+    (site, problems)
+}
+
+fn load_config(root: &Path, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfig, Source)> {
+    let rel = PathBuf::from(CONFIG_FILE);
+    if !root.join(&rel).is_file() {
+        let what = if root.is_dir() {
+            "no trailmap.yaml in this folder"
+        } else {
+            "the site folder does not exist"
+        };
+        problems.push(
+            Diagnostic::error(
+                &rel,
+                (1, 1),
+                "missing-config",
+                format!("{what}: {}", root.display()),
+            )
+            .hint("point trailmap at a site folder, or create one with `trailmap init`"),
+        );
+        return None;
+    }
+    load_doc::<SiteConfig>(root, &rel, false, problems).map(|(c, src, _)| (c, src))
+}
+
+fn load_page(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Page> {
+    let text = read_text(root, rel).map_err(|d| problems.push(d)).ok()?;
+    let slug = slash_path(
+        rel.strip_prefix("pages")
+            .unwrap_or(rel)
+            .with_extension("")
+            .as_path(),
+    );
+    if !text.starts_with("---") {
+        let meta = PageMeta {
+            title: None,
+            description: None,
+            nav_order: None,
+        };
+        let src = Source {
+            path: rel.to_path_buf(),
+            ..Source::default()
+        };
+        return Some(Page {
+            slug,
+            meta,
+            body: text,
+            src,
+        });
+    }
+    let (meta, src, body) = parse_doc::<PageMeta>(&text, rel, true, problems)?;
+    let body = body.map(|(text, _)| text).unwrap_or_default();
+    Some(Page {
+        slug,
+        meta,
+        body,
+        src,
+    })
+}
+
+type Parsed<T> = (T, Source, Option<(String, usize)>);
+
+/// Reads one YAML file, or one Markdown file with YAML front matter.
+fn load_doc<T: DeserializeOwned>(
+    root: &Path,
+    rel: &Path,
+    front_matter: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Parsed<T>> {
+    let text = read_text(root, rel).map_err(|d| problems.push(d)).ok()?;
+    parse_doc(&text, rel, front_matter, problems)
+}
+
+fn parse_doc<T: DeserializeOwned>(
+    text: &str,
+    rel: &Path,
+    front_matter: bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Parsed<T>> {
+    let (yaml_text, line_offset, body) = if front_matter {
+        match split_front_matter(text) {
+            Ok((fm, body, body_line)) => (fm, 1, Some((body.to_string(), body_line))),
+            Err(d) => {
+                problems.push(d.into_diagnostic(rel));
+                return None;
+            }
+        }
+    } else {
+        (text, 0, None)
+    };
+    match yaml::from_str::<T>(yaml_text) {
+        Ok((item, positions)) => Some((
+            item,
+            Source {
+                path: rel.to_path_buf(),
+                line_offset,
+                positions,
+            },
+            body,
+        )),
+        Err(e) => {
+            problems.push(
+                Diagnostic::error(rel, (e.line + line_offset, e.col), e.code, e.message)
+                    .maybe_hint(e.hint),
+            );
+            None
+        }
+    }
+}
+
+#[derive(Debug)]
+struct FrontMatterError(usize, &'static str, &'static str);
+
+impl FrontMatterError {
+    fn into_diagnostic(self, rel: &Path) -> Diagnostic {
+        Diagnostic::error(rel, (self.0, 1), "front-matter", self.1).hint(self.2)
+    }
+}
+
+/// Splits `---\nyaml\n---\nbody` into (yaml, body, first body line).
+fn split_front_matter(text: &str) -> Result<(&str, &str, usize), FrontMatterError> {
+    let first_end = text.find('\n').unwrap_or(text.len());
+    if text[..first_end].trim_end() != "---" {
+        return Err(FrontMatterError(
+            1,
+            "missing front matter",
+            "start the file with a line `---`, the YAML fields, then another `---` line",
+        ));
+    }
+    let rest = &text[(first_end + 1).min(text.len())..];
+    let mut offset = 0;
+    for (i, line) in rest.split_inclusive('\n').enumerate() {
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            let body = &rest[offset + line.len()..];
+            return Ok((&rest[..offset], body, i + 3));
+        }
+        offset += line.len();
+    }
+    Err(FrontMatterError(
+        1,
+        "front matter is not closed",
+        "end the YAML fields with a line `---`",
+    ))
+}
+
+/// Reads a file as UTF-8 text, refusing huge and non-UTF-8 files with a positioned message.
+pub(crate) fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+    let path = root.join(rel);
+    let io_err = |e: std::io::Error| {
+        Diagnostic::error(rel, (1, 1), "io", format!("cannot read the file: {e}"))
+            .hint("check that the file exists and is readable")
+    };
+    let size = std::fs::metadata(&path).map_err(io_err)?.len();
+    if size > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            rel,
+            (1, 1),
+            "file-too-large",
+            format!(
+                "the file is {:.1} MB; trailmap reads files up to {} MB",
+                size as f64 / 1e6,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .hint("split it into several files, or move it out of the site folder"));
+    }
+    let bytes = std::fs::read(&path).map_err(io_err)?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let col = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        Diagnostic::error(
+            rel,
+            (line, col),
+            "not-utf8",
+            "the file is not valid UTF-8 text",
+        )
+        .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
+    })?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_string)
+        .unwrap_or(text))
+}
+
+/// Files below `root/dir` with one of `exts` (any extension when empty), sorted, relative to
+/// `root`. Hidden files and editor leftovers are skipped; unreadable entries are reported.
+fn files_under(
+    root: &Path,
+    dir: &str,
+    exts: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walk = walkdir::WalkDir::new(&base)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walk
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()))
+    {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let at = e.path().unwrap_or(&base);
+                let rel = at.strip_prefix(root).unwrap_or(at).to_path_buf();
+                let (code, msg, hint) = if e.loop_ancestor().is_some() {
+                    (
+                        "symlink-loop",
+                        "a symbolic link here points back to a folder above it",
+                        "remove the link",
+                    )
+                } else {
+                    (
+                        "io",
+                        "cannot read this entry",
+                        "check that it exists and is readable",
+                    )
+                };
+                let detail = e.io_error().map(|io| format!(": {io}")).unwrap_or_default();
+                problems.push(
+                    Diagnostic::error(&rel, (1, 1), code, format!("{msg}{detail}")).hint(hint),
+                );
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let ext_ok = exts.is_empty()
+            || path
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| exts.contains(&e));
+        if ext_ok {
+            out.push(rel);
+        } else {
+            problems.push(
+                Diagnostic::warning(
+                    &rel,
+                    (1, 1),
+                    "ignored-file",
+                    format!("not a file trailmap reads in {dir}/; it is ignored"),
+                )
+                .hint(format!("expected one of: .{}", exts.join(", ."))),
+            );
+        }
+    }
+    out
+}
+
+/// Dotfiles, editor swap and backup files: never content.
+pub(crate) fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name.ends_with(".swp")
+        || name.ends_with(".tmp")
+}
+
+fn stem(rel: &Path) -> String {
+    rel.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_split_reports_body_line() {
+        let (fm, body, line) = split_front_matter("---\nname: A\n---\n# Hi\n").unwrap();
+        assert_eq!(fm, "name: A\n");
+        assert_eq!(body, "# Hi\n");
+        assert_eq!(line, 4);
+        assert!(split_front_matter("name: A\n").is_err());
+        assert!(split_front_matter("---\nname: A\n").is_err());
+    }
+
+    #[test]
+    fn ignores_editor_noise() {
+        for n in [".x.yaml.swp", "a.yaml~", "#a.yaml#", ".DS_Store"] {
+            assert!(is_ignored(std::ffi::OsStr::new(n)), "{n}");
+        }
+        assert!(!is_ignored(std::ffi::OsStr::new("a.yaml")));
+    }
+}

@@ -1,0 +1,318 @@
+//! What templates see: typed, serialisable views of the model, one struct per thing a page
+//! shows. Templates never reach into the raw model, so a renamed field breaks the build here,
+//! not silently in a template. Strings are plain author text (Tera escapes them); fields
+//! named `*_html` or `svg` are already safe markup, rendered with `| safe`.
+
+use serde::Serialize;
+
+/// Shared by every page.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct SiteInfo {
+    pub title: String,
+    pub description: String,
+    pub language: String,
+    /// Absolute site URL with a trailing slash, when configured.
+    pub base_url: Option<String>,
+    /// Links in the top navigation (Home, Journeys, Personas, then pages by nav_order).
+    pub nav: Vec<NavLink>,
+    pub journey_count: usize,
+    pub persona_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct NavLink {
+    pub title: String,
+    /// Relative to the site root; templates prefix it with `page.root`.
+    pub href: String,
+    /// Which nav section the link belongs to, compared with `page.section`.
+    pub section: String,
+}
+
+/// Per page: where it is, for relative links, and what it says about itself.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PageInfo {
+    pub title: String,
+    pub description: String,
+    /// Prefix that leads from this page to the site root: "", "../", …
+    pub root: String,
+    /// Output path relative to the root, e.g. "journeys/first-purchase.html".
+    pub path: String,
+    /// The nav section this page belongs to ("home", "journeys", "personas", or a page slug).
+    pub section: String,
+    /// Absolute URL of this page (only when base_url is set): canonical link and og:url.
+    pub canonical: Option<String>,
+    /// Absolute URL of the social-card image, when there is one.
+    pub image: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Link {
+    pub title: String,
+    pub href: String,
+}
+
+/// A persona as a small card or avatar.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PersonaRef {
+    pub id: String,
+    pub name: String,
+    pub role: String,
+    pub summary: String,
+    pub initials: String,
+    /// `#RRGGBB`, dark enough for white initials.
+    pub colour: String,
+    /// Relative to the root: "assets/maya.jpg".
+    pub photo: Option<String>,
+    pub href: String,
+    pub segment: Option<String>,
+    pub share_percent: Option<String>,
+    pub quote: Option<String>,
+}
+
+/// A journey as a card on the home page and persona pages.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct JourneyCard {
+    pub id: String,
+    pub title: String,
+    pub scenario: String,
+    pub href: String,
+    /// "Current state" or "Future state".
+    pub state: String,
+    pub is_future: bool,
+    /// "Draft", "In review", "Published", "Archived".
+    pub status: String,
+    pub personas: Vec<PersonaRef>,
+    /// Inline emotion sparkline, safe SVG.
+    pub thumbnail_svg: String,
+    pub stage_count: usize,
+    pub step_count: usize,
+    pub pain_count: usize,
+    pub opportunity_count: usize,
+    pub reviewed: Option<String>,
+    pub stale: bool,
+    pub tags: Vec<String>,
+    pub owner: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Counts {
+    pub journeys: usize,
+    pub personas: usize,
+    pub stages: usize,
+    pub steps: usize,
+    pub touchpoints: usize,
+    pub pain_points: usize,
+    pub opportunities: usize,
+    pub moments_of_truth: usize,
+    pub stale_maps: usize,
+    /// Steps whose evidence level is "assumption".
+    pub assumptions: usize,
+    /// Share of steps that are research-backed or partly backed, 0–100.
+    pub evidence_percent: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HomeContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub counts: Counts,
+    pub journeys: Vec<JourneyCard>,
+    pub personas: Vec<PersonaRef>,
+    pub pages: Vec<Link>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct EvidenceView {
+    pub id: String,
+    pub title: String,
+    /// "Interview", "Survey", …
+    pub kind: String,
+    /// Only http(s)/mailto links; anything else is dropped by the checker.
+    pub url: Option<String>,
+    pub date: Option<String>,
+    pub sample: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TouchpointView {
+    pub channel: String,
+    pub channel_id: String,
+    pub name: String,
+    pub owner: Option<String>,
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PainView {
+    pub text: String,
+    /// "Low" / "Medium" / "High", and the lowercase class name.
+    pub severity: String,
+    pub severity_class: String,
+    pub evidence: Vec<EvidenceView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct OpportunityView {
+    pub text: String,
+    pub customer_value: String,
+    pub business_value: String,
+    pub effort: String,
+    pub owner: Option<String>,
+    /// "Idea", "Planned", "In progress", "Done", "Dropped".
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StepView {
+    /// 1-based position across the whole journey, as on the map ("01").
+    pub number: String,
+    pub id: String,
+    /// Fragment id on the journey page: "step-<id>".
+    pub anchor: String,
+    pub title: String,
+    pub actions: Option<String>,
+    pub thinking: Option<String>,
+    pub touchpoints: Vec<TouchpointView>,
+    /// Signed score as shown on the map ("+1", "0", "−2"); None when not scored.
+    pub emotion: Option<String>,
+    /// CSS class for the score colour: "emo-pos2", "emo-pos1", "emo-zero", "emo-neg1", "emo-neg2".
+    pub emotion_class: String,
+    pub feeling: Option<String>,
+    /// Other personas' scores where they differ: ("Priya Nair", "−1").
+    pub persona_emotions: Vec<(String, String)>,
+    pub moment_of_truth: bool,
+    pub pain_points: Vec<PainView>,
+    pub opportunities: Vec<OpportunityView>,
+    pub frontstage: Option<String>,
+    pub backstage: Option<String>,
+    pub support: Option<String>,
+    pub team: Option<String>,
+    pub metrics: Vec<(String, String)>,
+    pub evidence: Vec<EvidenceView>,
+    /// "Assumption", "Partly backed", "Research-backed", and its class name.
+    pub evidence_level: String,
+    pub evidence_class: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MetricsView {
+    pub reached: Option<String>,
+    pub converted: Option<String>,
+    /// converted / reached, e.g. "42 %".
+    pub conversion: Option<String>,
+    pub csat: Option<String>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StageView {
+    pub id: String,
+    pub name: String,
+    pub goal: Option<String>,
+    /// Fragment id: "stage-<index>-<id>".
+    pub anchor: String,
+    pub metrics: Option<MetricsView>,
+    pub steps: Vec<StepView>,
+    /// Mean emotion of the stage's scored steps, "+0.5"; None when no step is scored.
+    pub mean_emotion: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TransitionView {
+    /// "Loop", "Skip", "Branch".
+    pub kind: String,
+    pub from: Link,
+    /// Name of the stage or step it goes to, linked to its anchor on the page.
+    pub to: Link,
+    pub label: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Downloads {
+    pub svg: String,
+    pub png: String,
+    pub json: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct JourneyContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub journey: JourneyCard,
+    /// The map, inline, safe SVG.
+    pub svg: String,
+    pub downloads: Downloads,
+    pub scale: String,
+    pub last_reviewed_iso: Option<String>,
+    /// Days since the last review when the map is overdue.
+    pub overdue_days: Option<i64>,
+    pub review_interval_days: u32,
+    pub narrative_html: String,
+    pub evidence: Vec<EvidenceView>,
+    pub stages: Vec<StageView>,
+    pub transitions: Vec<TransitionView>,
+    /// The paired current/future map.
+    pub compares_with: Option<JourneyCard>,
+    pub parent: Option<Link>,
+    pub children: Vec<Link>,
+    /// Link to the source file in the repository, when the config names one.
+    pub source_url: Option<String>,
+    pub source_path: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PersonaView {
+    pub card: PersonaRef,
+    pub demographics: Vec<(String, String)>,
+    pub goals: Vec<String>,
+    pub frustrations: Vec<String>,
+    pub needs: Vec<String>,
+    pub motivations: Vec<String>,
+    pub jobs_to_be_done: Vec<String>,
+    pub preferred_channels: Vec<String>,
+    pub evidence: Vec<EvidenceView>,
+    pub reviewed: Option<String>,
+    pub body_html: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PersonaContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub persona: PersonaView,
+    pub journeys: Vec<JourneyCard>,
+    pub source_url: Option<String>,
+}
+
+/// A list page: all journeys or all personas.
+#[derive(Debug, Serialize)]
+pub(crate) struct ListContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub journeys: Vec<JourneyCard>,
+    pub personas: Vec<PersonaRef>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MarkdownContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub body_html: String,
+    /// Headings (level 2–3) for an on-page table of contents.
+    pub toc: Vec<TocEntry>,
+    pub source_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TocEntry {
+    pub level: u8,
+    pub title: String,
+    pub anchor: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct SitemapContext<'a> {
+    pub site: &'a SiteInfo,
+    /// Absolute URLs of every HTML page but 404.
+    pub urls: Vec<String>,
+}

@@ -1,0 +1,488 @@
+//! A checked site → every output file, in memory.
+//!
+//! Nothing here touches the output folder: rendering either produces the whole site or a
+//! list of problems, and `output` decides what reaches the disk.
+
+pub(crate) mod context;
+mod theme;
+pub(crate) mod views;
+
+use crate::diag::Diagnostic;
+use crate::diagram::{self, MapContext};
+use crate::load::{Loaded, Site};
+use crate::markdown;
+use crate::model::Journey;
+use crate::output::OutputFile;
+use context::*;
+use jiff::civil::Date;
+use serde::Serialize;
+use views::*;
+
+/// What a build may vary besides the site's own files.
+pub(crate) struct RenderOptions {
+    /// Overrides `base_url` from trailmap.yaml (e.g. for a preview deploy).
+    pub base_url: Option<String>,
+    /// The date that decides which maps are overdue for review.
+    pub today: Date,
+    /// Rasterise each map to PNG (the slowest part of a build).
+    pub png: bool,
+}
+
+/// Renders the whole site. Problems in templates or assets come back as diagnostics.
+pub(crate) fn render(
+    site: &Site,
+    opts: &RenderOptions,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
+    let info = site_info(site, opts);
+    let mut r = Renderer {
+        tera,
+        info: &info,
+        out: Vec::new(),
+        problems: Vec::new(),
+        opts,
+    };
+    r.home(site);
+    r.lists(site);
+    for j in &site.journeys {
+        r.journey(site, j);
+    }
+    for p in &site.personas {
+        r.persona(site, p);
+    }
+    for page in &site.pages {
+        r.markdown_page(site, page);
+    }
+    r.not_found();
+    r.sitemap();
+    r.static_files(site);
+    if r.problems.is_empty() {
+        r.out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(r.out)
+    } else {
+        Err(r.problems)
+    }
+}
+
+fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
+    let base_url = opts
+        .base_url
+        .clone()
+        .or_else(|| site.config.base_url.clone())
+        .map(|u| {
+            let u = u.trim().to_string();
+            if u.ends_with('/') {
+                u
+            } else {
+                u + "/"
+            }
+        });
+    let mut nav = vec![
+        NavLink {
+            title: "Home".into(),
+            href: "index.html".into(),
+            section: "home".into(),
+        },
+        NavLink {
+            title: "Journeys".into(),
+            href: "journeys.html".into(),
+            section: "journeys".into(),
+        },
+        NavLink {
+            title: "Personas".into(),
+            href: "personas.html".into(),
+            section: "personas".into(),
+        },
+    ];
+    let mut pages: Vec<_> = site
+        .pages
+        .iter()
+        .filter_map(|p| p.meta.nav_order.map(|o| (o, p)))
+        .collect();
+    pages.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.slug.cmp(&b.1.slug)));
+    nav.extend(pages.into_iter().map(|(_, p)| NavLink {
+        title: page_title(p),
+        href: format!("{}.html", p.slug),
+        section: p.slug.clone(),
+    }));
+    SiteInfo {
+        title: site.config.title.clone(),
+        description: site.config.description.clone(),
+        language: site.config.language.clone(),
+        base_url,
+        nav,
+        journey_count: site.journeys.len(),
+        persona_count: site.personas.len(),
+    }
+}
+
+/// The journey's map picture, as on its page.
+fn draw_map(site: &Site, j: &Journey, today: Date) -> diagram::JourneyMap {
+    let ctx = MapContext {
+        id: &format!("jm-{}", j.id),
+        config: &site.config,
+        personas: journey_personas(site, j),
+        reviewed: j
+            .last_reviewed
+            .as_deref()
+            .and_then(crate::check::parse_date)
+            .map(display_date),
+        stale: overdue_days(site, j, today).is_some(),
+    };
+    diagram::draw_journey(j, &ctx)
+}
+
+/// One journey's map as SVG text, for `trailmap render`.
+pub(crate) fn journey_svg(site: &Site, j: &Journey, today: Date) -> String {
+    draw_map(site, j, today).svg
+}
+
+fn page_title(p: &crate::load::Page) -> String {
+    p.meta
+        .title
+        .clone()
+        .or_else(|| markdown::first_h1(&p.body))
+        .unwrap_or_else(|| p.slug.clone())
+}
+
+struct Renderer<'a> {
+    tera: tera::Tera,
+    info: &'a SiteInfo,
+    out: Vec<OutputFile>,
+    problems: Vec<Diagnostic>,
+    opts: &'a RenderOptions,
+}
+
+impl Renderer<'_> {
+    /// Where a page lives and how it links back to the root.
+    fn page(&self, path: &str, title: &str, description: &str, section: &str) -> PageInfo {
+        let depth = path.matches('/').count();
+        PageInfo {
+            title: title.to_string(),
+            description: description.to_string(),
+            root: "../".repeat(depth),
+            path: path.to_string(),
+            section: section.to_string(),
+            canonical: self.absolute(path),
+            image: None,
+        }
+    }
+
+    fn absolute(&self, path: &str) -> Option<String> {
+        self.info.base_url.as_ref().map(|b| format!("{b}{path}"))
+    }
+
+    fn emit<C: Serialize>(&mut self, template: &str, path: &str, ctx: &C) {
+        let rendered =
+            tera::Context::from_serialize(ctx).and_then(|c| self.tera.render(template, &c));
+        match rendered {
+            Ok(html) => self.out.push(OutputFile {
+                path: path.to_string(),
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => self.problems.push(theme::template_error(&e)),
+        }
+    }
+
+    fn home(&mut self, site: &Site) {
+        let today = self.opts.today;
+        let page = self.page(
+            "index.html",
+            &site.config.title,
+            &site.config.description,
+            "home",
+        );
+        let ctx = HomeContext {
+            site: self.info,
+            page,
+            counts: counts(site, today),
+            journeys: site
+                .journeys
+                .iter()
+                .map(|j| journey_card(site, &j.item, today))
+                .collect(),
+            personas: site.personas.iter().map(|p| persona_ref(&p.item)).collect(),
+            pages: site
+                .pages
+                .iter()
+                .map(|p| Link {
+                    title: page_title(p),
+                    href: format!("{}.html", p.slug),
+                })
+                .collect(),
+        };
+        self.emit("index.html", "index.html", &ctx);
+    }
+
+    fn lists(&mut self, site: &Site) {
+        let today = self.opts.today;
+        let journeys: Vec<JourneyCard> = site
+            .journeys
+            .iter()
+            .map(|j| journey_card(site, &j.item, today))
+            .collect();
+        let personas: Vec<PersonaRef> =
+            site.personas.iter().map(|p| persona_ref(&p.item)).collect();
+        let page = self.page(
+            "journeys.html",
+            "Journeys",
+            "Every customer journey map on this site.",
+            "journeys",
+        );
+        let ctx = ListContext {
+            site: self.info,
+            page,
+            journeys: journeys.clone(),
+            personas: Vec::new(),
+        };
+        self.emit("journeys.html", "journeys.html", &ctx);
+        let page = self.page(
+            "personas.html",
+            "Personas",
+            "The people our journeys are mapped for.",
+            "personas",
+        );
+        let ctx = ListContext {
+            site: self.info,
+            page,
+            journeys: Vec::new(),
+            personas,
+        };
+        self.emit("personas.html", "personas.html", &ctx);
+    }
+
+    fn journey(&mut self, site: &Site, loaded: &Loaded<Journey>) {
+        let (j, today) = (&loaded.item, self.opts.today);
+        let id = &j.id;
+        let overdue = overdue_days(site, j, today);
+        let card = journey_card(site, j, today);
+        let map = draw_map(site, j, today);
+        let scale = crate::check::scale_of(site, j);
+        let path = journey_href(id);
+        let mut page = self.page(&path, &j.title, &j.scenario, "journeys");
+        if self.opts.png {
+            page.image = self.absolute(&format!("journeys/{id}.png"));
+            match diagram::render_png(&map.svg, 1.0) {
+                Ok(png) => self.out.push(OutputFile {
+                    path: format!("journeys/{id}.png"),
+                    bytes: png,
+                }),
+                Err(e) => self.problems.push(Diagnostic::error(
+                    &loaded.src.path,
+                    (1, 1),
+                    "png",
+                    format!("cannot draw the PNG: {e}"),
+                )),
+            }
+        }
+        match serde_json::to_vec_pretty(j) {
+            Ok(json) => self.out.push(OutputFile {
+                path: format!("journeys/{id}.json"),
+                bytes: json,
+            }),
+            Err(e) => self.problems.push(Diagnostic::error(
+                &loaded.src.path,
+                (1, 1),
+                "internal",
+                e.to_string(),
+            )),
+        }
+        self.out.push(OutputFile {
+            path: format!("journeys/{id}.svg"),
+            bytes: map.svg.clone().into_bytes(),
+        });
+        let ctx = JourneyContext {
+            site: self.info,
+            page,
+            svg: map.svg,
+            downloads: Downloads {
+                svg: format!("journeys/{id}.svg"),
+                png: if self.opts.png {
+                    format!("journeys/{id}.png")
+                } else {
+                    String::new()
+                },
+                json: format!("journeys/{id}.json"),
+            },
+            scale: format!("{}…{}", score_label(scale.min), score_label(scale.max)),
+            last_reviewed_iso: j.last_reviewed.clone(),
+            overdue_days: overdue,
+            review_interval_days: site.config.review_interval_days,
+            narrative_html: markdown::render(&j.narrative).html,
+            evidence: j.evidence.iter().map(evidence_view).collect(),
+            stages: stage_views(site, j),
+            transitions: transition_views(site, j),
+            compares_with: partner(site, j).map(|o| journey_card(site, &o.item, today)),
+            parent: j
+                .parent
+                .as_ref()
+                .and_then(|p| site.journeys.iter().find(|o| o.item.id == *p))
+                .map(|o| Link {
+                    title: o.item.title.clone(),
+                    href: journey_href(&o.item.id),
+                }),
+            children: site
+                .journeys
+                .iter()
+                .filter(|o| o.item.parent.as_deref() == Some(id))
+                .map(|o| Link {
+                    title: o.item.title.clone(),
+                    href: journey_href(&o.item.id),
+                })
+                .collect(),
+            source_url: source_url(site, &loaded.src.path),
+            source_path: loaded.src.path.to_string_lossy().replace('\\', "/"),
+            journey: card,
+        };
+        self.emit("journey.html", &path, &ctx);
+    }
+
+    fn persona(&mut self, site: &Site, loaded: &Loaded<crate::model::Persona>) {
+        let p = &loaded.item;
+        let path = persona_href(&p.id);
+        let page = self.page(&path, &p.name, &p.summary, "personas");
+        let journeys = site
+            .journeys
+            .iter()
+            .filter(|j| j.item.personas.contains(&p.id))
+            .map(|j| journey_card(site, &j.item, self.opts.today))
+            .collect();
+        let ctx = PersonaContext {
+            site: self.info,
+            page,
+            persona: persona_view(site, p),
+            journeys,
+            source_url: source_url(site, &loaded.src.path),
+        };
+        self.emit("persona.html", &path, &ctx);
+    }
+
+    fn markdown_page(&mut self, site: &Site, p: &crate::load::Page) {
+        let path = format!("{}.html", p.slug);
+        let title = page_title(p);
+        let rendered = markdown::render_page(&p.body);
+        let page = self.page(
+            &path,
+            &title,
+            p.meta.description.as_deref().unwrap_or_default(),
+            &p.slug,
+        );
+        let ctx = MarkdownContext {
+            site: self.info,
+            page,
+            body_html: rendered.html,
+            toc: rendered.toc,
+            source_url: source_url(site, &p.src.path),
+        };
+        self.emit("page.html", &path, &ctx);
+    }
+
+    /// Served at any missing URL, so its links are absolute paths from the site's root.
+    fn not_found(&mut self) {
+        let root = self
+            .info
+            .base_url
+            .as_deref()
+            .and_then(|b| b.split_once("://").map(|(_, rest)| rest))
+            .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
+            .unwrap_or_else(|| "/".into());
+        let mut page = self.page("404.html", "Page not found", "", "404");
+        page.root = root;
+        page.canonical = None;
+        let v = serde_json::json!({ "site": &self.info, "page": page });
+        self.emit("404.html", "404.html", &v);
+    }
+
+    fn sitemap(&mut self) {
+        if self.info.base_url.is_none() {
+            return;
+        }
+        let mut urls: Vec<String> = self
+            .out
+            .iter()
+            .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
+            .filter_map(|f| self.absolute(&f.path))
+            .collect();
+        urls.sort();
+        let ctx = SitemapContext {
+            site: self.info,
+            urls,
+        };
+        self.emit("sitemap.xml", "sitemap.xml", &ctx);
+    }
+
+    fn static_files(&mut self, site: &Site) {
+        for (path, bytes) in theme::static_files() {
+            self.out.push(OutputFile {
+                path,
+                bytes: bytes.to_vec(),
+            });
+        }
+        for rel in &site.assets {
+            let src = site.root.join("assets").join(rel);
+            match std::fs::read(&src) {
+                Ok(bytes) => self.out.push(OutputFile {
+                    path: format!("assets/{rel}"),
+                    bytes,
+                }),
+                Err(e) => self.problems.push(Diagnostic::error(
+                    &std::path::Path::new("assets").join(rel),
+                    (1, 1),
+                    "io",
+                    format!("cannot read the asset: {e}"),
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The example maps, drawn with the real layout: every text box stays inside the box it
+    /// belongs to, and no two text boxes overlap.
+    #[test]
+    fn example_maps_never_overflow_or_overlap() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let (site, problems) =
+            crate::pipeline::load_checked(&root, Date::new(2026, 11, 18).unwrap());
+        let site = site.expect("example site loads");
+        assert!(!crate::pipeline::fails(&problems, false), "{problems:?}");
+        let mut boxes = 0;
+        for j in &site.journeys {
+            let map = draw_map(&site, &j.item, Date::new(2026, 11, 18).unwrap());
+            let b = &map.text_boxes;
+            boxes += b.len();
+            for t in b {
+                assert!(
+                    t.x >= 0.0 && t.y >= 0.0 && t.x + t.w <= map.width && t.y + t.h <= map.height,
+                    "{}: `{}` leaves the picture",
+                    j.item.id,
+                    t.text
+                );
+                if let Some((cx, cy, cw, ch)) = t.container {
+                    let inside = t.x >= cx - 0.5
+                        && t.y >= cy - 0.5
+                        && t.x + t.w <= cx + cw + 0.5
+                        && t.y + t.h <= cy + ch + 0.5;
+                    assert!(inside, "{}: `{}` overflows its box", j.item.id, t.text);
+                }
+            }
+            for (i, a) in b.iter().enumerate() {
+                for c in &b[i + 1..] {
+                    let overlap = a.x < c.x + c.w - 0.5
+                        && c.x < a.x + a.w - 0.5
+                        && a.y < c.y + c.h - 0.5
+                        && c.y < a.y + a.h - 0.5;
+                    assert!(
+                        !overlap,
+                        "{}: `{}` overlaps `{}`",
+                        j.item.id, a.text, c.text
+                    );
+                }
+            }
+        }
+        assert!(boxes > 500, "only {boxes} text boxes in the example maps");
+    }
+}

@@ -1,0 +1,404 @@
+//! The one place that knows which YAML library we use.
+//!
+//! serde_yaml gives typed deserialisation (and the position of type errors), but it is
+//! deprecated upstream and keeps no positions for values that parsed fine. The checker needs
+//! those positions ("unknown persona at 4:13"), so a second, event-level pass with yaml-rust2
+//! records where every value starts. Swapping the YAML crate means rewriting only this file.
+
+use serde::de::DeserializeOwned;
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+/// One step into a YAML document: a mapping key or a sequence index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for Seg {
+    fn from(k: &str) -> Self {
+        Seg::Key(k.to_string())
+    }
+}
+
+impl From<usize> for Seg {
+    fn from(i: usize) -> Self {
+        Seg::Index(i)
+    }
+}
+
+/// Builds a path from keys and indices: `path!["stages", 2, "steps", 0, "id"]`.
+#[macro_export]
+macro_rules! path {
+    ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
+}
+
+/// Where each value in a document starts (1-based line and column, document-relative).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Positions {
+    values: HashMap<Vec<Seg>, (usize, usize)>,
+}
+
+impl Positions {
+    /// The position of the value at `path`, or of its nearest ancestor that exists: a missing
+    /// optional key is best reported where its parent mapping starts.
+    pub(crate) fn find(&self, path: &[Seg]) -> (usize, usize) {
+        (0..=path.len())
+            .rev()
+            .find_map(|n| self.values.get(&path[..n]).copied())
+            .unwrap_or((1, 1))
+    }
+}
+
+/// A parse failure, positioned in the document, with a hint for the author when we have one.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct YamlError {
+    pub line: usize,
+    pub col: usize,
+    pub code: &'static str,
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+/// Parses `text` into `T` and records where each value sits.
+pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions), YamlError> {
+    if text.trim().is_empty() {
+        return Err(YamlError {
+            line: 1,
+            col: 1,
+            code: "empty-file",
+            message: "the file is empty".into(),
+            hint: Some("write the YAML fields for this file, or delete it".into()),
+        });
+    }
+    let value = serde_yaml::from_str::<T>(text).map_err(explain)?;
+    Ok((value, positions(text)))
+}
+
+/// Turns serde's message into ours: position separated out, typo suggestions as a hint.
+fn explain(err: serde_yaml::Error) -> YamlError {
+    let (line, col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+    let full = err.to_string();
+    let message = strip_positions(&full);
+    // serde_yaml prefixes the path of the bad value ("stages[0].steps[1].emotion: ..."); the
+    // position already says where, so keep only the field's own name.
+    let (field, message) = match message.split_once(": ") {
+        Some((path, rest)) if !path.contains(' ') && !path.is_empty() => {
+            let name = path.rsplit('.').next().unwrap_or(path);
+            (
+                Some(name.split('[').next().unwrap_or(name).to_string()),
+                rest.to_string(),
+            )
+        }
+        _ => (None, message),
+    };
+    let (code, hint) = if let Some(rest) = message.strip_prefix("unknown field `") {
+        ("unknown-field", suggest_from_expected(rest, "field"))
+    } else if let Some(rest) = message.strip_prefix("unknown variant `") {
+        ("unknown-value", suggest_from_expected(rest, "value"))
+    } else if message.starts_with("missing field") {
+        (
+            "missing-field",
+            Some("add the field; see `trailmap init` for a complete example".into()),
+        )
+    } else if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        ("wrong-type", type_hint(&message))
+    } else if message.contains("recursion limit") || message.contains("repetition limit") {
+        (
+            "yaml-too-deep",
+            Some("the document nests or repeats aliases too deeply; flatten it".into()),
+        )
+    } else {
+        ("yaml-syntax", syntax_hint(&message))
+    };
+    // The list of valid names goes to the hint (or is replaced by the closest one).
+    let head = message
+        .split(", expected")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    let message = match (code, field) {
+        ("wrong-type", Some(f)) => format!("`{f}` {}", plain_type_error(&message)),
+        ("unknown-value", Some(f)) => format!(
+            "{} for `{f}`",
+            head.replace("unknown variant", "unknown value")
+        ),
+        ("unknown-value", None) => head.replace("unknown variant", "unknown value"),
+        ("unknown-field", _) => head,
+        _ => message,
+    };
+    YamlError {
+        line,
+        col,
+        code,
+        message,
+        hint,
+    }
+}
+
+/// "invalid type: string \"high\", expected i32" → "should be a whole number, not the string \"high\"".
+fn plain_type_error(message: &str) -> String {
+    let Some((found, expected)) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+        .and_then(|m| m.split_once(", expected "))
+    else {
+        return message.to_string();
+    };
+    let expected = match expected {
+        "i32" | "i64" | "u8" | "u32" | "u64" | "usize" => "a whole number",
+        "f32" | "f64" => "a number",
+        "a sequence" => "a list",
+        "a string" => "text",
+        "a boolean" => "true or false",
+        e if e.starts_with("struct ") || e == "a map" => "a mapping of fields",
+        e => e,
+    };
+    format!("should be {expected}, not {found}")
+}
+
+/// serde_yaml writes " at line L column C" into its messages; we print positions our own way.
+fn strip_positions(full: &str) -> String {
+    let mut out = String::with_capacity(full.len());
+    let mut rest = full;
+    while let Some(i) = rest.find(" at line ") {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i + " at line ".len()..];
+        let skip = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ' ' || "column".contains(c)))
+            .unwrap_or(tail.len());
+        rest = &tail[skip..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// From "x`, expected one of `a`, `b`" picks the closest of a, b to x.
+fn suggest_from_expected(rest: &str, what: &str) -> Option<String> {
+    let (bad, tail) = rest.split_once('`')?;
+    let options: Vec<&str> = tail.split('`').skip(1).step_by(2).collect();
+    if let Some(best) = crate::diag::closest(bad, options.iter().copied()) {
+        return Some(format!("did you mean `{best}`?"));
+    }
+    (!options.is_empty()).then(|| format!("a {what} here is one of: {}", options.join(", ")))
+}
+
+fn type_hint(message: &str) -> Option<String> {
+    if message.contains("expected a sequence") {
+        Some("write a list: one `- item` per line, or `[a, b]`".into())
+    } else if message.contains("expected i32")
+        || message.contains("expected u")
+        || message.contains("expected f")
+    {
+        Some("write a whole number without quotes".into())
+    } else if message.contains("expected a string") {
+        Some("put the value in quotes".into())
+    } else if message.contains("expected a boolean") {
+        Some("write `true` or `false`".into())
+    } else {
+        None
+    }
+}
+
+fn syntax_hint(message: &str) -> Option<String> {
+    if message.contains("mapping values are not allowed") {
+        Some("a value contains `: `; put the whole value in quotes".into())
+    } else if message.contains("tab character") {
+        Some("YAML indents with spaces only; replace the tab with spaces".into())
+    } else if message.contains("did not find expected key") || message.contains("block") {
+        Some("check the indentation (keys of one mapping line up) and that every quote you open is closed".into())
+    } else if message.contains("found character that cannot start any token") {
+        Some("YAML indents with spaces; a tab or a stray `@`/`` ` `` may be the cause".into())
+    } else {
+        None
+    }
+}
+
+/// Records the start of every value, keyed by its path.
+fn positions(text: &str) -> Positions {
+    let mut rec = Recorder::default();
+    // The text already deserialised, so the scan cannot fail on syntax; if it ever does,
+    // positions fall back to the start of the file.
+    let _ = Parser::new_from_str(text).load(&mut rec, false);
+    Positions { values: rec.values }
+}
+
+#[derive(Default)]
+struct Recorder {
+    values: HashMap<Vec<Seg>, (usize, usize)>,
+    /// Open containers: for a mapping, the pending key (None while expecting a key).
+    stack: Vec<Frame>,
+    path: Vec<Seg>,
+}
+
+enum Frame {
+    Seq(usize),
+    Map(Option<String>),
+}
+
+impl Recorder {
+    /// Where the next value goes; None when the next scalar is a mapping key.
+    fn next_value_path(&mut self) -> Option<Vec<Seg>> {
+        match self.stack.last_mut() {
+            None => Some(Vec::new()),
+            Some(Frame::Seq(i)) => {
+                let mut p = self.path.clone();
+                p.push(Seg::Index(*i));
+                *i += 1;
+                Some(p)
+            }
+            Some(Frame::Map(None)) => None,
+            Some(Frame::Map(Some(k))) => {
+                let mut p = self.path.clone();
+                p.push(Seg::Key(std::mem::take(k)));
+                if let Some(Frame::Map(pending)) = self.stack.last_mut() {
+                    *pending = None;
+                }
+                Some(p)
+            }
+        }
+    }
+}
+
+impl MarkedEventReceiver for Recorder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        let pos = (mark.line(), mark.col() + 1);
+        match ev {
+            Event::Scalar(s, ..) => match self.next_value_path() {
+                Some(p) => {
+                    self.values.insert(p, pos);
+                }
+                None => {
+                    if let Some(Frame::Map(pending)) = self.stack.last_mut() {
+                        *pending = Some(s);
+                    }
+                }
+            },
+            Event::Alias(_) => {
+                if let Some(p) = self.next_value_path() {
+                    self.values.insert(p, pos);
+                } else if let Some(Frame::Map(pending)) = self.stack.last_mut() {
+                    *pending = Some(String::new());
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                // A container used as a mapping key is not something our files do; give it a
+                // placeholder key so the walk stays balanced.
+                let p = self.next_value_path().unwrap_or_else(|| {
+                    let mut p = self.path.clone();
+                    p.push(Seg::Key(String::new()));
+                    p
+                });
+                self.values.insert(p.clone(), pos);
+                self.path = p;
+                self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
+                    Frame::Seq(0)
+                } else {
+                    Frame::Map(None)
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.stack.pop();
+                self.path.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::useless_vec)] // path! builds the Vec the checker passes around
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Doc {
+        title: String,
+        #[serde(default)]
+        items: Vec<Item>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        #[serde(default)]
+        score: i32,
+    }
+
+    #[test]
+    fn records_value_positions_by_path() {
+        let text = "title: Hello\nitems:\n  - id: a\n    score: 2\n  - id: b\n";
+        let (_, pos) = from_str::<Doc>(text).unwrap();
+        assert_eq!(pos.find(&path!["title"]), (1, 8));
+        assert_eq!(pos.find(&path!["items", 0, "score"]), (4, 12));
+        assert_eq!(pos.find(&path!["items", 1, "id"]), (5, 9));
+        // a missing key falls back to its parent
+        assert_eq!(pos.find(&path!["items", 1, "score"]), (5, 7));
+    }
+
+    #[test]
+    fn flow_style_positions() {
+        let text = "title: x\nitems: [{id: a}, {id: b}]\n";
+        let (_, pos) = from_str::<Doc>(text).unwrap();
+        assert_eq!(pos.find(&path!["items", 1, "id"]), (2, 23));
+    }
+
+    #[test]
+    fn unknown_field_suggests_the_closest() {
+        let err = from_str::<Doc>("titel: x\n").unwrap_err();
+        assert_eq!(err.code, "unknown-field");
+        assert_eq!((err.line, err.col), (1, 1));
+        assert_eq!(err.hint.as_deref(), Some("did you mean `title`?"));
+        assert_eq!(err.message, "unknown field `titel`");
+    }
+
+    #[test]
+    fn wrong_type_is_positioned() {
+        let err = from_str::<Doc>("title: x\nitems:\n  - id: a\n    score: high\n").unwrap_err();
+        assert_eq!(err.code, "wrong-type");
+        assert_eq!((err.line, err.col), (4, 12));
+        assert_eq!(
+            err.message,
+            "`score` should be a whole number, not string \"high\""
+        );
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("write a whole number without quotes")
+        );
+    }
+
+    #[test]
+    fn positions_are_stripped_from_messages() {
+        assert_eq!(
+            strip_positions("did not find expected key at line 15 column 6, while parsing a block mapping at line 3 column 1"),
+            "did not find expected key, while parsing a block mapping"
+        );
+    }
+
+    #[test]
+    fn empty_and_syntax_errors() {
+        assert_eq!(from_str::<Doc>("  \n").unwrap_err().code, "empty-file");
+        let err = from_str::<Doc>("title: a: b\n").unwrap_err();
+        assert_eq!(err.code, "yaml-syntax");
+        assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn alias_bomb_is_refused() {
+        let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..9 {
+            let prev = (b'a' + i) as char;
+            let next = (b'b' + i) as char;
+            text += &format!("{next}: &{next} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n");
+        }
+        text += "title: *j\n";
+        assert!(from_str::<Doc>(&text).is_err());
+    }
+}
