@@ -74,27 +74,16 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
     let mut journeys = Vec::new();
     let mut unloaded = Vec::new();
     for rel in files_under(root, "journeys", &["yaml", "yml", "md"], &mut problems) {
-        let is_md = rel.extension().is_some_and(|e| e == "md");
-        if let Some((mut item, src, body)) = load_doc::<Journey>(root, &rel, is_md, &mut problems) {
-            if item.id.is_empty() {
-                item.id = stem(&rel);
-            }
-            item.narrative = body.map(|(text, _)| text).unwrap_or_default();
-            journeys.push(Loaded { item, src });
-        } else {
-            unloaded.push(stem(&rel));
+        match load_journey(root, &rel, &mut problems) {
+            Some(journey) => journeys.push(journey),
+            None => unloaded.push(stem(&rel)),
         }
     }
     let mut personas = Vec::new();
     for rel in files_under(root, "personas", &["md"], &mut problems) {
-        if let Some((mut item, src, body)) = load_doc::<Persona>(root, &rel, true, &mut problems) {
-            if item.id.is_empty() {
-                item.id = stem(&rel);
-            }
-            item.body = body.map(|(text, _)| text).unwrap_or_default();
-            personas.push(Loaded { item, src });
-        } else {
-            unloaded.push(stem(&rel));
+        match load_persona(root, &rel, &mut problems) {
+            Some(persona) => personas.push(persona),
+            None => unloaded.push(stem(&rel)),
         }
     }
     let mut pages = Vec::new();
@@ -130,6 +119,28 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
         unloaded,
     });
     (site, problems)
+}
+
+/// One journey file, read as `load` reads it; `trailmap serve` re-reads just the files
+/// that changed with it.
+pub(crate) fn load_journey(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Loaded<Journey>> {
+    let is_md = rel.extension().is_some_and(|e| e == "md");
+    let (mut item, src, body) = load_doc::<Journey>(root, rel, is_md, problems)?;
+    if item.id.is_empty() {
+        item.id = stem(rel);
+    }
+    item.narrative = body.map(|(text, _)| text).unwrap_or_default();
+    Some(Loaded { item, src })
+}
+
+/// One persona file, read as `load` reads it (see `load_journey`).
+pub(crate) fn load_persona(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Loaded<Persona>> {
+    let (mut item, src, body) = load_doc::<Persona>(root, rel, true, problems)?;
+    if item.id.is_empty() {
+        item.id = stem(rel);
+    }
+    item.body = body.map(|(text, _)| text).unwrap_or_default();
+    Some(Loaded { item, src })
 }
 
 fn load_config(root: &Path, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfig, Source)> {

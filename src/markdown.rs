@@ -15,17 +15,30 @@ pub(crate) struct Rendered {
 }
 
 pub(crate) fn render(text: &str) -> Rendered {
+    render_with(text, 0)
+}
+
+fn render_with(text: &str, shift: usize) -> Rendered {
     let opts = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_DEFINITION_LIST;
-    let mut events: Vec<Event> = Parser::new_ext(text, opts).map(neutralise).collect();
+    let mut events: Vec<Event> = Parser::new_ext(text, opts)
+        .map(neutralise)
+        .map(|e| demote(e, shift))
+        .collect();
     let toc = anchor_headings(&mut events);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered { html: out, toc }
+}
+
+/// A body inside a page that has its own `<h1>` (persona story, journey narrative): every
+/// heading moves one level down, so `# A day in the life` becomes an `<h2>`.
+pub(crate) fn render_section(text: &str) -> Rendered {
+    render_with(text, 1)
 }
 
 /// A free page: its leading `# Title` becomes the page title, so it is not shown twice.
@@ -50,6 +63,33 @@ fn leading_h1(text: &str) -> Option<(&str, &str)> {
         .trim_end_matches('#')
         .trim();
     (!title.is_empty()).then(|| (title, &trimmed[line_end..]))
+}
+
+fn demote(ev: Event, shift: usize) -> Event {
+    const LEVELS: [HeadingLevel; 6] = [
+        HeadingLevel::H1,
+        HeadingLevel::H2,
+        HeadingLevel::H3,
+        HeadingLevel::H4,
+        HeadingLevel::H5,
+        HeadingLevel::H6,
+    ];
+    let lower = |l: HeadingLevel| LEVELS[(l as usize - 1 + shift).min(5)];
+    match ev {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: lower(level),
+            id,
+            classes,
+            attrs,
+        }),
+        Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(lower(level))),
+        other => other,
+    }
 }
 
 /// Raw HTML becomes visible text; script-capable and `.md` links are fixed up.
@@ -189,6 +229,16 @@ mod tests {
         assert!(r.html.contains("&lt;script&gt;"));
         assert!(!r.html.to_lowercase().contains("javascript:"));
         assert!(!r.html.contains("data:text"));
+    }
+
+    #[test]
+    fn sections_demote_headings() {
+        let r = render_section("# Story\n\n## Morning\n");
+        assert!(
+            r.html.contains("<h2 id=\"story\">") && r.html.contains("<h3 id=\"morning\">"),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub(crate) struct SiteInfo {
     pub nav: Vec<NavLink>,
     pub journey_count: usize,
     pub persona_count: usize,
+    /// Maps are due for review after this many days.
+    pub review_interval_days: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -130,7 +132,8 @@ pub(crate) struct EvidenceView {
     /// Only http(s)/mailto links; anything else is dropped by the checker.
     pub url: Option<String>,
     pub date: Option<String>,
-    pub sample: Option<u32>,
+    /// How many people or records, formatted: "48,200".
+    pub sample: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +218,8 @@ pub(crate) struct StageView {
     pub steps: Vec<StepView>,
     /// Mean emotion of the stage's scored steps, "+0.5"; None when no step is scored.
     pub mean_emotion: Option<String>,
+    /// The score class of the rounded mean (see `StepView::emotion_class`); empty when unscored.
+    pub mean_emotion_class: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -33,6 +33,25 @@ pub(crate) fn render(
     site: &Site,
     opts: &RenderOptions,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    render_selected(site, opts, None)
+}
+
+/// The journey and persona pages an edit can change; `trailmap serve` re-renders only those.
+pub(crate) struct Selection {
+    /// Journey ids whose files (page, SVG, JSON) to render.
+    pub journeys: std::collections::BTreeSet<String>,
+    /// Persona ids whose pages to render.
+    pub personas: std::collections::BTreeSet<String>,
+}
+
+/// Renders the selected journeys and personas plus every page that is not one journey's or
+/// one persona's (home, lists, cross-journey views). Free pages, the 404 page, the sitemap
+/// and static files only come with `None`, which renders the whole site.
+pub(crate) fn render_selected(
+    site: &Site,
+    opts: &RenderOptions,
+    only: Option<&Selection>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
     let info = site_info(site, opts);
     let mut r = Renderer {
@@ -45,17 +64,23 @@ pub(crate) fn render(
     r.home(site);
     r.lists(site);
     for j in &site.journeys {
-        r.journey(site, j);
+        if only.is_none_or(|s| s.journeys.contains(&j.item.id)) {
+            r.journey(site, j);
+        }
     }
     for p in &site.personas {
-        r.persona(site, p);
+        if only.is_none_or(|s| s.personas.contains(&p.item.id)) {
+            r.persona(site, p);
+        }
     }
-    for page in &site.pages {
-        r.markdown_page(site, page);
+    if only.is_none() {
+        for page in &site.pages {
+            r.markdown_page(site, page);
+        }
+        r.not_found();
+        r.sitemap();
+        r.static_files(site);
     }
-    r.not_found();
-    r.sitemap();
-    r.static_files(site);
     if r.problems.is_empty() {
         r.out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(r.out)
@@ -113,6 +138,7 @@ fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
         nav,
         journey_count: site.journeys.len(),
         persona_count: site.personas.len(),
+        review_interval_days: site.config.review_interval_days,
     }
 }
 
@@ -308,7 +334,7 @@ impl Renderer<'_> {
             last_reviewed_iso: j.last_reviewed.clone(),
             overdue_days: overdue,
             review_interval_days: site.config.review_interval_days,
-            narrative_html: markdown::render(&j.narrative).html,
+            narrative_html: markdown::render_section(&j.narrative).html,
             evidence: j.evidence.iter().map(evidence_view).collect(),
             stages: stage_views(site, j),
             transitions: transition_views(site, j),

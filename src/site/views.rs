@@ -197,7 +197,7 @@ pub(crate) fn evidence_view(e: &EvidenceSource) -> EvidenceView {
         .into(),
         url: e.url.clone().filter(|u| safe_url(u)),
         date: e.date.as_deref().and_then(parse_date).map(display_date),
-        sample: e.sample,
+        sample: e.sample.map(|n| thousands(n.into())),
     }
 }
 
@@ -336,14 +336,18 @@ pub(crate) fn stage_views(site: &Site, j: &Journey) -> Vec<StageView> {
         .enumerate()
         .map(|(i, st)| {
             let scored: Vec<i32> = st.steps.iter().filter_map(|s| s.emotion).collect();
+            let mean = (!scored.is_empty())
+                .then(|| scored.iter().sum::<i32>() as f64 / scored.len() as f64);
             StageView {
                 id: st.stage.clone(),
                 name: stage_name(site, &st.stage),
                 goal: st.goal.clone(),
                 anchor: format!("stage-{}-{}", i + 1, st.stage),
                 metrics: st.metrics.as_ref().map(metrics_view),
-                mean_emotion: (!scored.is_empty())
-                    .then(|| mean_label(scored.iter().sum::<i32>() as f64 / scored.len() as f64)),
+                mean_emotion: mean.map(mean_label),
+                mean_emotion_class: mean
+                    .map(|m| emotion_class(m.round() as i32, scale_of(site, j)))
+                    .unwrap_or_default(),
                 steps: st
                     .steps
                     .iter()
@@ -435,7 +439,7 @@ pub(crate) fn persona_view(site: &Site, p: &Persona) -> PersonaView {
             .as_deref()
             .and_then(parse_date)
             .map(display_date),
-        body_html: markdown::render(&p.body).html,
+        body_html: markdown::render_section(&p.body).html,
     }
 }
 
