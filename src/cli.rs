@@ -2,20 +2,31 @@
 //!
 //! Exit codes: 0 success, 1 the site's content has problems, 2 usage or I/O errors.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::pipeline::{self, BuildError, BuildOptions};
-use clap::{Parser, Subcommand};
+use crate::report::{self, Format};
+use crate::schema;
+use clap::{CommandFactory, Parser, Subcommand};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// The version, with the git commit when built from a checkout (see build.rs).
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), env!("TRAILMAP_GIT_SUFFIX"));
 
 #[derive(Parser)]
+#[command(name = "trailmap", version = VERSION, about = "Customer journey maps and personas, from YAML to a static site")]
 #[command(
-    name = "trailmap",
-    version,
-    about = "Customer journey maps and personas, from YAML to a static site"
+    after_help = "Exit codes: 0 success, 1 the site's content has problems, 2 usage or I/O errors."
 )]
-struct Cli {
+pub(crate) struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: timings, every request while serving.
+    #[arg(short, long, global = true)]
+    verbose: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -47,11 +58,27 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// How to print problems.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Create a working starter site.
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+    /// Add a journey or persona file with every section present and explained.
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// Its name: "First purchase", "Maya Chen".
+        name: String,
+        /// The persona who walks a new journey (a persona id).
+        #[arg(long)]
+        persona: Option<String>,
+        /// The site folder.
+        #[arg(long, default_value = ".")]
+        site: PathBuf,
     },
     /// Draw one journey as SVG or PNG (chosen by the output's extension).
     Render {
@@ -61,6 +88,24 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Print the JSON Schema of a kind of file, for editor validation and autocompletion.
+    Schema {
+        #[arg(value_enum, default_value_t = schema::Kind::Journey)]
+        kind: schema::Kind,
+        /// Write every schema into DIR/schemas/ instead (as `init` does).
+        #[arg(long, value_name = "DIR")]
+        write: Option<PathBuf>,
+        /// Print the authoring reference (Markdown tables of every field) instead.
+        #[arg(long)]
+        reference: bool,
+    },
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    Man,
     /// Build the site, serve it, and rebuild on every save; open pages reload themselves.
     #[cfg(feature = "serve")]
     Serve {
@@ -76,14 +121,30 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
-        /// Print every request.
-        #[arg(short, long)]
-        verbose: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum NewKind {
+    Journey,
+    Persona,
+}
+
+/// How much to print.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
 }
 
 pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
     match cli.command {
         Command::Build {
             site,
@@ -93,68 +154,109 @@ pub(crate) fn run() -> ExitCode {
             no_png,
         } => {
             let out = output.unwrap_or_else(|| site.join("public"));
-            build(BuildOptions {
-                site,
-                out,
-                base_url,
-                strict,
-                png: !no_png,
-                today: pipeline::today(),
-            })
+            build(
+                BuildOptions {
+                    site,
+                    out,
+                    base_url,
+                    strict,
+                    png: !no_png,
+                    today: pipeline::today(),
+                },
+                verbosity,
+            )
         }
-        Command::Check { site, strict } => check(&site, strict),
+        Command::Check {
+            site,
+            strict,
+            format,
+        } => check(&site, strict, format, verbosity),
         Command::Init { dir } => init(&dir),
+        Command::New {
+            kind,
+            name,
+            persona,
+            site,
+        } => new(kind, &name, persona.as_deref(), &site),
         Command::Render { journey, output } => render(&journey, &output),
+        Command::Schema {
+            kind,
+            write,
+            reference,
+        } => schema_command(kind, write.as_deref(), reference),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "trailmap",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Man => {
+            match clap_mangen::Man::new(Cli::command()).render(&mut std::io::stdout()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(&format!("cannot write the man page: {e}")),
+            }
+        }
         #[cfg(feature = "serve")]
         Command::Serve {
             site,
             port,
             bind,
             open,
-            verbose,
         } => crate::serve::run(crate::serve::ServeOptions {
             site,
             port,
             bind,
             open,
-            verbose,
+            verbose: verbosity == Verbosity::Verbose,
         }),
     }
 }
 
-fn print_problems(problems: &[Diagnostic]) {
-    for d in problems {
-        eprintln!("{d}");
-    }
-    let errors = problems
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    let warnings = problems.len() - errors;
-    if !problems.is_empty() {
-        eprintln!("{errors} error(s), {warnings} warning(s)");
-    }
+fn fail(message: &str) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
 }
 
-fn build(opts: BuildOptions) -> ExitCode {
+/// Problems for people, on stderr: coloured when stderr is a terminal (and NO_COLOR unset).
+fn print_problems(problems: &[Diagnostic], site: &Path, verbosity: Verbosity) {
+    let shown: Vec<Diagnostic> = problems
+        .iter()
+        .filter(|d| verbosity > Verbosity::Quiet || d.severity == crate::diag::Severity::Error)
+        .cloned()
+        .collect();
+    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    eprint!("{}", report::render(&shown, Format::Human, site, color));
+}
+
+fn build(opts: BuildOptions, verbosity: Verbosity) -> ExitCode {
     let started = Instant::now();
-    match pipeline::build(&opts) {
+    let progress = Progress::start(verbosity);
+    let result = pipeline::build(&opts, &|step| progress.step(step));
+    progress.finish();
+    match result {
         Ok(report) => {
-            print_problems(&report.warnings);
-            eprintln!(
-                "built {} files ({} maps) in {:.2} s → {} ({} written, {} unchanged, {} removed)",
-                report.files,
-                report.maps,
-                started.elapsed().as_secs_f64(),
-                opts.out.display(),
-                report.stats.written,
-                report.stats.unchanged,
-                report.stats.removed
-            );
+            print_problems(&report.warnings, &opts.site, verbosity);
+            if verbosity > Verbosity::Quiet {
+                let warnings = report.warnings.len();
+                eprintln!(
+                    "built {} pages and {} maps with {warnings} warning{} in {:.2} s → {} ({} files written, {} unchanged, {} removed)",
+                    report.pages,
+                    report.maps,
+                    if warnings == 1 { "" } else { "s" },
+                    started.elapsed().as_secs_f64(),
+                    opts.out.display(),
+                    report.stats.written,
+                    report.stats.unchanged,
+                    report.stats.removed
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Content(problems)) => {
-            print_problems(&problems);
+            print_problems(&problems, &opts.site, verbosity);
             eprintln!("build failed: nothing was written; the previous output is untouched");
             ExitCode::from(1)
         }
@@ -165,21 +267,65 @@ fn build(opts: BuildOptions) -> ExitCode {
     }
 }
 
-fn check(site: &Path, strict: bool) -> ExitCode {
+/// A spinner on a terminal for builds that take more than a second; nothing otherwise.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    started: Instant,
+}
+
+impl Progress {
+    fn start(verbosity: Verbosity) -> Self {
+        let bar = (verbosity > Verbosity::Quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = indicatif::ProgressBar::with_draw_target(
+                None,
+                indicatif::ProgressDrawTarget::hidden(),
+            );
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        });
+        Progress {
+            bar,
+            started: Instant::now(),
+        }
+    }
+
+    fn step(&self, what: &str) {
+        if let Some(bar) = &self.bar {
+            if self.started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
+                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            }
+            bar.set_message(what.to_string());
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn check(site: &Path, strict: bool, format: Format, verbosity: Verbosity) -> ExitCode {
     let (_, problems) = pipeline::load_checked(site, pipeline::today());
-    print_problems(&problems);
+    match format {
+        Format::Human => {
+            print_problems(&problems, site, verbosity);
+            if problems.is_empty() && verbosity > Verbosity::Quiet {
+                eprintln!("no problems found");
+            }
+        }
+        // Machine formats go to stdout, complete, whatever the verbosity.
+        other => print!("{}", report::render(&problems, other, site, false)),
+    }
     if pipeline::fails(&problems, strict) {
         ExitCode::from(1)
     } else {
-        if problems.is_empty() {
-            eprintln!("no problems found");
-        }
         ExitCode::SUCCESS
     }
 }
 
 fn init(dir: &Path) -> ExitCode {
-    match crate::starter::write(dir, pipeline::today()) {
+    match crate::starter::init(dir, pipeline::today()) {
         Ok(()) => {
             eprintln!(
                 "created a starter site in {}; build it with `trailmap build {}`",
@@ -188,10 +334,46 @@ fn init(dir: &Path) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(2)
+        Err(e) => fail(&e),
+    }
+}
+
+fn new(kind: NewKind, name: &str, persona: Option<&str>, site: &Path) -> ExitCode {
+    let (loaded, problems) = pipeline::load_checked(site, pipeline::today());
+    let Some(loaded) = loaded else {
+        print_problems(&problems, site, Verbosity::Normal);
+        return ExitCode::from(1);
+    };
+    let written = match kind {
+        NewKind::Journey => crate::starter::new_journey(&loaded, name, persona, pipeline::today()),
+        NewKind::Persona => crate::starter::new_persona(&loaded, name, pipeline::today()),
+    };
+    match written {
+        Ok(path) => {
+            eprintln!("created {}", path.display());
+            ExitCode::SUCCESS
         }
+        Err(e) => fail(&e),
+    }
+}
+
+fn schema_command(kind: schema::Kind, write: Option<&Path>, reference: bool) -> ExitCode {
+    if reference {
+        print!("{}", schema::reference_markdown());
+        return ExitCode::SUCCESS;
+    }
+    if let Some(dir) = write {
+        return match crate::starter::write_schemas(dir) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => fail(&e),
+        };
+    }
+    match serde_json::to_string_pretty(&schema::schema(kind)) {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(&e.to_string()),
     }
 }
 
@@ -211,40 +393,41 @@ fn render(journey: &Path, output: &Path) -> ExitCode {
     let site = match site {
         Some(s) if !pipeline::fails(&problems, false) => s,
         _ => {
-            print_problems(&problems);
+            print_problems(&problems, root, Verbosity::Normal);
             return ExitCode::from(1);
         }
     };
     let rel = journey.strip_prefix(root).unwrap_or(journey);
     let Some(j) = site.journeys.iter().find(|j| j.src.path == rel) else {
-        eprintln!(
-            "error: {} is not a journey of the site in {}",
+        return fail(&format!(
+            "{} is not a journey of the site in {}",
             journey.display(),
             root.display()
-        );
-        return ExitCode::from(2);
+        ));
     };
-    let today = pipeline::today();
-    let svg = crate::site::journey_svg(&site, &j.item, today);
+    let svg = crate::site::journey_svg(&site, &j.item, pipeline::today());
     let bytes = if output
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("png"))
     {
         match crate::diagram::render_png(&svg, 1.0) {
             Ok(b) => b,
-            Err(e) => {
-                eprintln!("error: cannot draw the PNG: {e}");
-                return ExitCode::from(2);
-            }
+            Err(e) => return fail(&format!("cannot draw the PNG: {e}")),
         }
     } else {
         svg.into_bytes()
     };
     match std::fs::write(output, bytes) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: cannot write {}: {e}", output.display());
-            ExitCode::from(2)
-        }
+        Err(e) => fail(&format!("cannot write {}: {e}", output.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
     }
 }

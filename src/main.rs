@@ -10,6 +10,8 @@ mod markdown;
 mod model;
 mod output;
 mod pipeline;
+mod report;
+mod schema;
 #[cfg(feature = "serve")]
 mod serve;
 mod site;

@@ -21,7 +21,8 @@ pub(crate) struct BuildOptions {
 
 pub(crate) struct BuildReport {
     pub warnings: Vec<Diagnostic>,
-    pub files: usize,
+    /// HTML pages written.
+    pub pages: usize,
     pub maps: usize,
     pub stats: WriteStats,
 }
@@ -51,23 +52,31 @@ pub(crate) fn fails(problems: &[Diagnostic], strict: bool) -> bool {
         .any(|d| d.severity == Severity::Error || strict)
 }
 
-pub(crate) fn build(opts: &BuildOptions) -> Result<BuildReport, BuildError> {
+/// Builds the site; `on_step` hears which step is running ("checking", "rendering", …).
+pub(crate) fn build(
+    opts: &BuildOptions,
+    on_step: &dyn Fn(&str),
+) -> Result<BuildReport, BuildError> {
+    on_step("reading and checking files");
     let (site, problems) = load_checked(&opts.site, opts.today);
     let site = match site {
         Some(site) if !fails(&problems, opts.strict) => site,
         _ => return Err(BuildError::Content(problems)),
     };
     output::check_target(&opts.out, &opts.site).map_err(BuildError::Output)?;
+    on_step("drawing maps and rendering pages");
     let render_opts = RenderOptions {
         base_url: opts.base_url.clone(),
         today: opts.today,
         png: opts.png,
     };
     let files = site::render(&site, &render_opts).map_err(BuildError::Content)?;
+    on_step("writing files");
     let stats = output::write_site(&opts.out, &files).map_err(BuildError::Output)?;
+    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(BuildReport {
         warnings: problems,
-        files: files.len(),
+        pages,
         maps: site.journeys.len(),
         stats,
     })

@@ -285,7 +285,7 @@ fn building_twice_gives_identical_bytes() {
         "-o".as_ref(),
         a.as_os_str(),
     ]);
-    assert!(stderr(&o).contains("(0 written,"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("(0 files written,"), "{}", stderr(&o));
 }
 
 #[test]
