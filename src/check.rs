@@ -27,6 +27,7 @@ pub(crate) fn check(site: &Site, today: Date) -> Vec<Diagnostic> {
     }
     c.hierarchy();
     c.page_slugs();
+    c.mermaid();
     c.out
 }
 
@@ -589,12 +590,33 @@ impl Checker<'_> {
         }
     }
 
+    /// Mermaid journeys in Markdown bodies: what Mermaid would silently draw wrong.
+    fn mermaid(&mut self) {
+        use crate::mermaid::check_markdown;
+        let site = self.site;
+        for p in &site.pages {
+            self.out
+                .extend(check_markdown(&p.body, &p.src.path, p.src.body_line));
+        }
+        for j in &site.journeys {
+            let (text, src) = (&j.item.narrative, &j.src);
+            self.out
+                .extend(check_markdown(text, &src.path, src.body_line));
+        }
+        for p in &site.personas {
+            let (text, src) = (&p.item.body, &p.src);
+            self.out
+                .extend(check_markdown(text, &src.path, src.body_line));
+        }
+    }
+
     /// Pages share the output folder with generated pages; a clash would overwrite one.
     fn page_slugs(&mut self) {
         const TAKEN: [&str; 6] = ["index", "404", "journeys", "personas", "static", "assets"];
+        let views = crate::site::RESERVED_PAGES;
         for p in &self.site.pages {
             let top = p.slug.split('/').next().unwrap_or_default();
-            if TAKEN.contains(&top) {
+            if TAKEN.contains(&top) || views.contains(&top) {
                 self.out.push(
                     Diagnostic::error(
                         &p.src.path,

@@ -136,6 +136,10 @@ pub(crate) const CODES: &[(&str, &str)] = &[
     ("template", "A template failed to parse or render."),
     ("png", "A map could not be drawn as PNG."),
     ("internal", "A bug in trailmap: please report it."),
+    (
+        "mermaid-journey",
+        "Warning: a Mermaid `journey` diagram Mermaid would draw wrong: a `:` in a task or section name, a missing or non-numeric score, a score outside 1–5.",
+    ),
 ];
 
 /// One problem at one place. `code` is stable, so tools and docs can refer to it.
@@ -157,7 +161,10 @@ impl Diagnostic {
         code: &'static str,
         message: impl Into<String>,
     ) -> Self {
-        debug_assert!(CODES.iter().any(|(c, _)| *c == code), "undocumented problem code {code}");
+        debug_assert!(
+            CODES.iter().any(|(c, _)| *c == code),
+            "undocumented problem code {code}"
+        );
         Diagnostic {
             file: file.to_path_buf(),
             line,

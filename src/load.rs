@@ -23,6 +23,9 @@ pub(crate) struct Source {
     /// Lines before the YAML starts (the `---` of front matter).
     pub line_offset: usize,
     pub positions: Positions,
+    /// File line where a Markdown body starts (after front matter); 0 when there is none.
+    /// Mermaid warnings inside the body are reported at body line + this − 1.
+    pub body_line: usize,
 }
 
 impl Source {
@@ -50,7 +53,7 @@ pub(crate) struct Page {
 }
 
 /// Everything a site folder holds, parsed.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Site {
     pub root: PathBuf,
     pub config: SiteConfig,
@@ -123,7 +126,11 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
 
 /// One journey file, read as `load` reads it; `trailmap serve` re-reads just the files
 /// that changed with it.
-pub(crate) fn load_journey(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Loaded<Journey>> {
+pub(crate) fn load_journey(
+    root: &Path,
+    rel: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Loaded<Journey>> {
     let is_md = rel.extension().is_some_and(|e| e == "md");
     let (mut item, src, body) = load_doc::<Journey>(root, rel, is_md, problems)?;
     if item.id.is_empty() {
@@ -134,7 +141,11 @@ pub(crate) fn load_journey(root: &Path, rel: &Path, problems: &mut Vec<Diagnosti
 }
 
 /// One persona file, read as `load` reads it (see `load_journey`).
-pub(crate) fn load_persona(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Loaded<Persona>> {
+pub(crate) fn load_persona(
+    root: &Path,
+    rel: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Loaded<Persona>> {
     let (mut item, src, body) = load_doc::<Persona>(root, rel, true, problems)?;
     if item.id.is_empty() {
         item.id = stem(rel);
@@ -181,6 +192,7 @@ fn load_page(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<
         };
         let src = Source {
             path: rel.to_path_buf(),
+            body_line: 1,
             ..Source::default()
         };
         return Some(Page {
@@ -237,6 +249,7 @@ fn parse_doc<T: DeserializeOwned>(
                 path: rel.to_path_buf(),
                 line_offset,
                 positions,
+                body_line: body.as_ref().map_or(0, |(_, line)| *line),
             },
             body,
         )),

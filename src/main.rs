@@ -7,6 +7,7 @@ mod diag;
 mod diagram;
 mod load;
 mod markdown;
+mod mermaid;
 mod model;
 mod output;
 mod pipeline;

@@ -25,10 +25,12 @@ fn render_with(text: &str, shift: usize) -> Rendered {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_DEFINITION_LIST;
-    let mut events: Vec<Event> = Parser::new_ext(text, opts)
+    let events: Vec<Event> = Parser::new_ext(text, opts)
         .map(neutralise)
         .map(|e| demote(e, shift))
         .collect();
+    // After `neutralise`: the drawn journeys are our own markup, not the author's.
+    let mut events = crate::mermaid::draw_fences(events);
     let toc = anchor_headings(&mut events);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());

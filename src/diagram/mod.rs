@@ -6,6 +6,7 @@
 //! reported with the box it must stay inside, so tests can prove nothing overflows.
 
 mod cells;
+pub(crate) mod charts;
 mod curve;
 mod describe;
 mod emotion;
@@ -15,6 +16,7 @@ mod fonts;
 mod glyphs;
 mod lanes;
 mod layout;
+mod mermaid;
 mod png;
 mod style;
 mod svg;
@@ -29,6 +31,7 @@ use crate::model::{Journey, Lane, Persona, SiteConfig};
 use layout::Layout;
 use svg::{Canvas, Esc, N};
 
+pub(crate) use mermaid::mermaid_journey_svg;
 pub(crate) use png::render_png;
 pub(crate) use thumbnail::emotion_thumbnail;
 
@@ -136,4 +139,3 @@ fn title_words(m: &Layout) -> String {
         )
     }
 }
-

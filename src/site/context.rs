@@ -118,6 +118,8 @@ pub(crate) struct HomeContext<'a> {
     pub site: &'a SiteInfo,
     pub page: PageInfo,
     pub counts: Counts,
+    /// The health page's totals.
+    pub health: HealthTotals,
     pub journeys: Vec<JourneyCard>,
     pub personas: Vec<PersonaRef>,
     pub pages: Vec<Link>,
@@ -320,4 +322,267 @@ pub(crate) struct SitemapContext<'a> {
     pub site: &'a SiteInfo,
     /// Absolute URLs of every HTML page but 404.
     pub urls: Vec<String>,
+}
+
+// ---------- Cross-journey views (built in `site/cross.rs`) ----------
+
+/// A step somewhere on the site, linked: "Sees Instagram ad" in "First purchase".
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StepRef {
+    pub title: String,
+    /// "journeys/<id>.html#step-<step>", relative to the root.
+    pub href: String,
+    pub journey: Link,
+    pub stage: String,
+    /// Position of the stage in the site's vocabulary, for sorting.
+    pub stage_order: usize,
+    pub emotion: Option<String>,
+    pub emotion_class: String,
+}
+
+/// One opportunity in the backlog. `*_rank` fields are 1–3 (low–high) for sorting.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct BacklogRow {
+    /// 1-based, as on the impact/effort matrix.
+    pub number: usize,
+    pub text: String,
+    pub step: StepRef,
+    pub personas: Vec<String>,
+    pub owner: Option<String>,
+    pub status: String,
+    pub status_rank: u8,
+    pub customer_value: String,
+    pub customer_rank: u8,
+    pub business_value: String,
+    pub business_rank: u8,
+    pub effort: String,
+    pub effort_rank: u8,
+    /// Customer + business value, 2–6.
+    pub impact_score: u8,
+    /// "Low" / "Medium" / "High" from the impact score.
+    pub impact: String,
+}
+
+/// A labelled count: "Idea · 12".
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Tally {
+    pub label: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct BacklogContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub rows: Vec<BacklogRow>,
+    pub matrix_svg: String,
+    pub by_status: Vec<Tally>,
+    /// Filter choices (distinct values, sorted).
+    pub journeys: Vec<String>,
+    pub owners: Vec<String>,
+    pub statuses: Vec<String>,
+    pub personas: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PainRow {
+    pub text: String,
+    pub severity: String,
+    pub severity_class: String,
+    pub severity_rank: u8,
+    pub evidence: Vec<EvidenceView>,
+    pub step: StepRef,
+    pub channels: Vec<String>,
+}
+
+/// Pain points under one heading (a stage or a channel).
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct PainGroup {
+    pub anchor: String,
+    pub title: String,
+    pub high: usize,
+    pub rows: Vec<PainRow>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct PainContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub total: usize,
+    pub by_severity: Vec<Tally>,
+    pub by_stage: Vec<PainGroup>,
+    pub by_channel: Vec<PainGroup>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MatrixCell {
+    pub count: usize,
+    pub mean: Option<String>,
+    pub mean_class: String,
+    /// "#cell-<channel>-<stage>" when the cell holds touchpoints.
+    pub anchor: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct MatrixRow {
+    pub channel: String,
+    pub channel_id: String,
+    pub online: bool,
+    pub cells: Vec<MatrixCell>,
+    pub total: usize,
+}
+
+/// The steps behind one matrix cell.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CellSteps {
+    pub anchor: String,
+    pub channel: String,
+    pub stage: String,
+    pub count: usize,
+    pub mean: Option<String>,
+    pub steps: Vec<CellStep>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CellStep {
+    pub step: StepRef,
+    /// The touchpoints of this channel on the step.
+    pub touchpoints: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct MatrixContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub stages: Vec<String>,
+    pub rows: Vec<MatrixRow>,
+    pub stage_totals: Vec<usize>,
+    pub total: usize,
+    pub svg: String,
+    pub cells: Vec<CellSteps>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FunnelStage {
+    pub name: String,
+    pub reached: Option<String>,
+    pub converted: Option<String>,
+    /// converted / reached, "40 %".
+    pub conversion: Option<String>,
+    /// Share of those who reached the stage and did not convert, "60 %".
+    pub drop_off: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FunnelJourney {
+    pub journey: Link,
+    pub svg: String,
+    pub stages: Vec<FunnelStage>,
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct FunnelContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub funnels: Vec<FunnelJourney>,
+    /// Journeys without any reached/converted numbers.
+    pub without: Vec<Link>,
+}
+
+/// One step's fate between the current and the future map.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StepChange {
+    /// "Added", "Removed", "Changed", "Unchanged".
+    pub kind: String,
+    pub kind_class: String,
+    pub title: String,
+    pub stage: String,
+    pub current: Option<Link>,
+    pub future: Option<Link>,
+    /// What differs, in words: "emotion −2 → +1", "title: A → B".
+    pub details: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct StageCompare {
+    pub name: String,
+    pub current_mean: Option<String>,
+    pub future_mean: Option<String>,
+    pub current_steps: usize,
+    pub future_steps: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ComparePair {
+    pub current: JourneyCard,
+    pub future: JourneyCard,
+    pub href: String,
+    pub added: usize,
+    pub removed: usize,
+    pub changed: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CompareContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub pair: ComparePair,
+    pub svg: String,
+    pub stages: Vec<StageCompare>,
+    pub changes: Vec<StepChange>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct CompareListContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub pairs: Vec<ComparePair>,
+}
+
+/// One thing the health page asks someone to fix.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct HealthItem {
+    pub title: String,
+    pub detail: String,
+    /// The page that shows it, relative to the root.
+    pub href: String,
+    /// "journeys/first-purchase.yaml:12".
+    pub source: String,
+    /// The file and line in the repository, when the config names one.
+    pub source_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct HealthSection {
+    pub anchor: String,
+    pub title: String,
+    pub explain: String,
+    pub items: Vec<HealthItem>,
+}
+
+/// The totals shown on the health page and the home page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct HealthTotals {
+    pub stale_maps: usize,
+    pub assumptions: usize,
+    pub stages_without_emotion: usize,
+    pub unowned_touchpoints: usize,
+    pub personas_without_journeys: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HealthContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
+    pub totals: HealthTotals,
+    pub sections: Vec<HealthSection>,
+}
+
+/// A page with nothing but the shared parts (search).
+#[derive(Debug, Serialize)]
+pub(crate) struct PlainContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: PageInfo,
 }

@@ -3,7 +3,13 @@
 //! Nothing here touches the output folder: rendering either produces the whole site or a
 //! list of problems, and `output` decides what reaches the disk.
 
+mod compare;
 pub(crate) mod context;
+mod cross;
+mod export;
+mod health;
+mod render_views;
+mod search;
 mod theme;
 pub(crate) mod views;
 
@@ -17,6 +23,8 @@ use context::*;
 use jiff::civil::Date;
 use serde::Serialize;
 use views::*;
+
+pub(crate) use render_views::RESERVED_PAGES;
 
 /// What a build may vary besides the site's own files.
 pub(crate) struct RenderOptions {
@@ -36,17 +44,19 @@ pub(crate) fn render(
     render_selected(site, opts, None)
 }
 
-/// The journey and persona pages an edit can change; `trailmap serve` re-renders only those.
+/// The pages an edit can change; `trailmap serve` re-renders only those (see
+/// `serve::rebuild::affected`, which must learn of any page that shows another map's data).
 pub(crate) struct Selection {
     /// Journey ids whose files (page, SVG, JSON) to render.
     pub journeys: std::collections::BTreeSet<String>,
     /// Persona ids whose pages to render.
     pub personas: std::collections::BTreeSet<String>,
+    /// The pages that are not one journey's or one persona's: home, lists, cross-journey views.
+    pub site_pages: bool,
 }
 
-/// Renders the selected journeys and personas plus every page that is not one journey's or
-/// one persona's (home, lists, cross-journey views). Free pages, the 404 page, the sitemap
-/// and static files only come with `None`, which renders the whole site.
+/// Renders what `only` selects; `None` renders the whole site. Free pages, the 404 page,
+/// the sitemap and static files only come with `None`.
 pub(crate) fn render_selected(
     site: &Site,
     opts: &RenderOptions,
@@ -61,8 +71,11 @@ pub(crate) fn render_selected(
         problems: Vec::new(),
         opts,
     };
-    r.home(site);
-    r.lists(site);
+    if only.is_none_or(|s| s.site_pages) {
+        r.home(site);
+        r.lists(site);
+        r.cross_views(site, page_title);
+    }
     for j in &site.journeys {
         if only.is_none_or(|s| s.journeys.contains(&j.item.id)) {
             r.journey(site, j);
@@ -119,6 +132,7 @@ fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
             section: "personas".into(),
         },
     ];
+    nav.extend(render_views::nav_links());
     let mut pages: Vec<_> = site
         .pages
         .iter()
@@ -222,6 +236,7 @@ impl Renderer<'_> {
             site: self.info,
             page,
             counts: counts(site, today),
+            health: health::totals(&health::sections(site, today)),
             journeys: site
                 .journeys
                 .iter()

@@ -11,7 +11,7 @@ use std::path::Path;
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Names of the templates the renderer uses; each must exist after overrides.
-pub(crate) const TEMPLATES: [&str; 10] = [
+pub(crate) const TEMPLATES: [&str; 18] = [
     "base.html",
     "macros.html",
     "index.html",
@@ -22,6 +22,14 @@ pub(crate) const TEMPLATES: [&str; 10] = [
     "page.html",
     "404.html",
     "sitemap.xml",
+    "backlog.html",
+    "pain-points.html",
+    "channels.html",
+    "funnel.html",
+    "compare.html",
+    "compare-pair.html",
+    "health.html",
+    "search.html",
 ];
 
 /// Parses the theme's templates once, overridden by the site's own.
@@ -60,10 +68,16 @@ pub(crate) fn templates(overrides: &[(String, String)]) -> Result<tera::Tera, Di
 
 /// Escapes the five characters that matter in HTML text and attributes. Tera's default also
 /// escapes `/`, which turns every relative link into `..&#x2F;` noise.
+///
+/// Control characters (invalid in HTML) and bidirectional overrides (which can make text read
+/// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
+/// themselves are kept.
 fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
+            '\t' | '\n' | '\r' => out.push(c),
+            c if c.is_control() || is_bidi_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -73,6 +87,10 @@ fn escape_html(s: &str) -> String {
         }
     }
     out
+}
+
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// Static files of the theme (CSS, fonts), as (path below `static/`, bytes), sorted.

@@ -1,0 +1,179 @@
+//! Render steps for the cross-journey views, the search index and the exports: the pages
+//! that show every map at once. `mod.rs` calls `cross_views` with the other site pages.
+
+use super::context::*;
+use super::{compare, cross, export, health, search, Renderer};
+use crate::diag::Diagnostic;
+use crate::load::Site;
+use crate::output::OutputFile;
+use std::path::Path;
+
+/// Output names the views use; an author page with one of these names would clash.
+pub(crate) const RESERVED_PAGES: [&str; 8] = [
+    "backlog",
+    "pain-points",
+    "channels",
+    "funnel",
+    "compare",
+    "health",
+    "search",
+    "exports",
+];
+
+/// Navigation links of the views, after Home, Journeys and Personas.
+pub(crate) fn nav_links() -> Vec<NavLink> {
+    [
+        ("Backlog", "backlog"),
+        ("Pain points", "pain-points"),
+        ("Channels", "channels"),
+        ("Funnel", "funnel"),
+        ("Compare", "compare"),
+        ("Health", "health"),
+        ("Search", "search"),
+    ]
+    .into_iter()
+    .map(|(title, section)| NavLink {
+        title: title.into(),
+        href: format!("{section}.html"),
+        section: section.into(),
+    })
+    .collect()
+}
+
+impl Renderer<'_> {
+    fn file(&mut self, path: &str, bytes: Vec<u8>) {
+        self.out.push(OutputFile {
+            path: path.to_string(),
+            bytes,
+        });
+    }
+
+    fn json_problem(&mut self, e: serde_json::Error) {
+        self.problems.push(Diagnostic::error(
+            Path::new("site.json"),
+            (1, 1),
+            "internal",
+            e.to_string(),
+        ));
+    }
+
+    pub(super) fn cross_views(
+        &mut self,
+        site: &Site,
+        page_title: impl Fn(&crate::load::Page) -> String,
+    ) {
+        let info = self.info;
+        let page = self.page(
+            "backlog.html",
+            "Opportunity backlog",
+            "Every opportunity across all maps, by impact and effort.",
+            "backlog",
+        );
+        self.emit(
+            "backlog.html",
+            "backlog.html",
+            &cross::backlog(site, info, page),
+        );
+        let page = self.page(
+            "pain-points.html",
+            "Pain points",
+            "Every pain point across all maps, by stage and by channel.",
+            "pain-points",
+        );
+        self.emit(
+            "pain-points.html",
+            "pain-points.html",
+            &cross::pains(site, info, page),
+        );
+        let page = self.page(
+            "channels.html",
+            "Channels × stages",
+            "Which channels carry each stage, and how customers feel there.",
+            "channels",
+        );
+        self.emit(
+            "channels.html",
+            "channels.html",
+            &cross::matrix(site, info, page),
+        );
+        let page = self.page(
+            "funnel.html",
+            "Funnel",
+            "Where customers drop off, stage by stage.",
+            "funnel",
+        );
+        self.emit(
+            "funnel.html",
+            "funnel.html",
+            &cross::funnels(site, info, page),
+        );
+        self.compare_pages(site);
+        let today = self.opts.today;
+        let sections = health::sections(site, today);
+        let page = self.page(
+            "health.html",
+            "Site health",
+            "What makes a map untrustworthy, with the file and line to fix.",
+            "health",
+        );
+        let ctx = HealthContext {
+            site: info,
+            page,
+            totals: health::totals(&sections),
+            sections,
+        };
+        self.emit("health.html", "health.html", &ctx);
+        let page = self.page(
+            "search.html",
+            "Search",
+            "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
+            "search",
+        );
+        self.emit(
+            "search.html",
+            "search.html",
+            &PlainContext { site: info, page },
+        );
+        match search::index_files(&search::entries(site, page_title)) {
+            Ok((json, js)) => {
+                self.file("search-index.json", json);
+                self.file("search-index.js", js);
+            }
+            Err(e) => self.json_problem(e),
+        }
+        match export::site_json(site) {
+            Ok(json) => self.file("site.json", json),
+            Err(e) => self.json_problem(e),
+        }
+        self.file("exports/steps.csv", export::steps_csv(site));
+        self.file("exports/pain-points.csv", export::pains_csv(site));
+        self.file("exports/opportunities.csv", export::opportunities_csv(site));
+    }
+
+    fn compare_pages(&mut self, site: &Site) {
+        let (info, today) = (self.info, self.opts.today);
+        let pairs = compare::pairs(site);
+        for (cur, fut) in &pairs {
+            let path = compare::compare_href(&cur.item.id);
+            let title = format!("{} — current vs future", cur.item.title);
+            let page = self.page(&path, &title, &cur.item.scenario, "compare");
+            let ctx = compare::compare(site, info, page, &cur.item, &fut.item, today);
+            self.emit("compare-pair.html", &path, &ctx);
+        }
+        let page = self.page(
+            "compare.html",
+            "Current vs future",
+            "Each current-state map beside its future state.",
+            "compare",
+        );
+        let ctx = CompareListContext {
+            site: info,
+            page,
+            pairs: pairs
+                .iter()
+                .map(|(c, f)| compare::pair_card(site, &c.item, &f.item, today))
+                .collect(),
+        };
+        self.emit("compare.html", "compare.html", &ctx);
+    }
+}
