@@ -50,6 +50,10 @@ enum Command {
         /// Skip the PNG pictures of the maps (faster).
         #[arg(long)]
         no_png: bool,
+        /// Write into an output folder that holds files trailmap did not write (they are
+        /// left alone; trailmap only ever removes files it wrote).
+        #[arg(long)]
+        force: bool,
     },
     /// Check the site's files without writing anything.
     Check {
@@ -152,6 +156,7 @@ pub(crate) fn run() -> ExitCode {
             base_url,
             strict,
             no_png,
+            force,
         } => {
             let out = output.unwrap_or_else(|| site.join("public"));
             build(
@@ -160,6 +165,7 @@ pub(crate) fn run() -> ExitCode {
                     out,
                     base_url,
                     strict,
+                    force,
                     png: !no_png,
                     today: pipeline::today(),
                 },

@@ -11,6 +11,8 @@ mod mermaid;
 mod model;
 mod output;
 mod pipeline;
+#[cfg(test)]
+mod proptests;
 mod report;
 mod schema;
 #[cfg(feature = "serve")]

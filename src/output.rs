@@ -14,6 +14,9 @@ use std::path::{Component, Path, PathBuf};
 /// Lists every file trailmap wrote, so it never deletes or overwrites anything else.
 pub(crate) const MANIFEST: &str = ".trailmap-manifest";
 
+/// Suffix of files being written; leftovers of an interrupted build are ours to replace.
+const TMP_SUFFIX: &str = ".trailmap-tmp";
+
 /// One file of the built site.
 pub(crate) struct OutputFile {
     /// Relative to the output folder, `/`-separated, no `..`.
@@ -48,8 +51,9 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> OutputError {
     }
 }
 
-/// Refuses output folders that would overwrite the sources or someone else's files.
-pub(crate) fn check_target(out: &Path, site: &Path) -> Result<(), OutputError> {
+/// Refuses output folders that would overwrite the sources or, unless `force`, someone
+/// else's files.
+pub(crate) fn check_target(out: &Path, site: &Path, force: bool) -> Result<(), OutputError> {
     let site_abs = absolute(site);
     let out_abs = absolute(out);
     if site_abs.starts_with(&out_abs) {
@@ -78,7 +82,11 @@ pub(crate) fn check_target(out: &Path, site: &Path) -> Result<(), OutputError> {
             hint: "choose a folder name for `-o`".into(),
         });
     }
-    let foreign = foreign_files(out)?;
+    let foreign = if force {
+        Vec::new()
+    } else {
+        foreign_files(out)?
+    };
     if let Some(first) = foreign.first() {
         return Err(OutputError {
             message: format!(
@@ -86,36 +94,44 @@ pub(crate) fn check_target(out: &Path, site: &Path) -> Result<(), OutputError> {
                 out.display(),
                 foreign.len()
             ),
-            hint: "choose an empty or new folder for `-o`, or move those files away".into(),
+            hint: "choose an empty or new folder for `-o`, move those files away, or pass --force to write there anyway (trailmap then only ever removes files it wrote itself)".into(),
         });
     }
     Ok(())
 }
 
 /// Writes `files` into `out`, changing only what differs. Call `check_target` first.
+///
+/// Two phases keep the previous site whole if the process dies: first every changed file is
+/// written beside its target as `*.trailmap-tmp` (the old site is untouched, and the manifest
+/// already names both old and new files, so a rerun cleans up); then the renames, which take
+/// milliseconds, swap them in; last, files that no longer belong are removed.
 pub(crate) fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
     fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
     let old = read_manifest(out);
     let mut stats = WriteStats::default();
-    let mut new = BTreeSet::new();
-    for f in files {
-        debug_assert!(safe_relative(&f.path), "unsafe output path {}", f.path);
-        if !safe_relative(&f.path) {
-            continue;
-        }
-        new.insert(f.path.clone());
+    let new: BTreeSet<String> = files
+        .iter()
+        .filter(|f| safe_relative(&f.path))
+        .map(|f| f.path.clone())
+        .collect();
+    write_manifest(out, old.union(&new))?;
+
+    let mut staged = Vec::new();
+    for f in files.iter().filter(|f| safe_relative(&f.path)) {
         let target = out.join(&f.path);
         if fs::read(&target).is_ok_and(|old| old == f.bytes) {
             stats.unchanged += 1;
             continue;
         }
-        write_atomic(&target, &f.bytes)?;
-        stats.written += 1;
+        staged.push((write_temp(&target, &f.bytes)?, target));
     }
-    for gone in old.difference(&new) {
-        if !safe_relative(gone) {
-            continue;
-        }
+    for (tmp, target) in &staged {
+        fs::rename(tmp, target).map_err(|e| io_error("replace", target, e))?;
+    }
+    stats.written = staged.len();
+
+    for gone in old.difference(&new).filter(|p| safe_relative(p)) {
         let target = out.join(gone);
         match fs::remove_file(&target) {
             Ok(()) => stats.removed += 1,
@@ -124,22 +140,31 @@ pub(crate) fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats,
         }
         remove_empty_parents(out, &target);
     }
-    let manifest: String = new.iter().map(|p| format!("{p}\n")).collect();
-    write_atomic(&out.join(MANIFEST), manifest.as_bytes())?;
+    write_manifest(out, new.iter())?;
     Ok(stats)
 }
 
-fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+fn write_manifest<'a>(
+    out: &Path,
+    paths: impl Iterator<Item = &'a String>,
+) -> Result<(), OutputError> {
+    let text: String = paths.map(|p| format!("{p}\n")).collect();
+    let target = out.join(MANIFEST);
+    let tmp = write_temp(&target, text.as_bytes())?;
+    fs::rename(&tmp, &target).map_err(|e| io_error("replace", &target, e))
+}
+
+/// Writes `bytes` next to `target` under a temporary name; returns that name.
+fn write_temp(target: &Path, bytes: &[u8]) -> Result<PathBuf, OutputError> {
     if let Some(dir) = target.parent() {
         fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
     }
     let mut tmp_name = target.file_name().unwrap_or_default().to_os_string();
-    tmp_name.push(".trailmap-tmp");
+    tmp_name.push(TMP_SUFFIX);
     let tmp = target.with_file_name(tmp_name);
     let mut f = fs::File::create(&tmp).map_err(|e| io_error("write", &tmp, e))?;
     f.write_all(bytes).map_err(|e| io_error("write", &tmp, e))?;
-    drop(f);
-    fs::rename(&tmp, target).map_err(|e| io_error("replace", target, e))
+    Ok(tmp)
 }
 
 fn read_manifest(out: &Path) -> BTreeSet<String> {
@@ -172,7 +197,7 @@ fn foreign_files(out: &Path) -> Result<Vec<String>, OutputError> {
             .collect::<Vec<_>>()
             .join("/");
         // Leftovers of an interrupted write are ours too.
-        if rel != MANIFEST && !known.contains(&rel) && !rel.ends_with(".trailmap-tmp") {
+        if rel != MANIFEST && !known.contains(&rel) && !rel.ends_with(TMP_SUFFIX) {
             foreign.push(rel);
         }
     }
@@ -245,7 +270,7 @@ mod tests {
         );
         assert!(!out.join("j").exists(), "empty folder left behind");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "b");
-        check_target(&out, dir.path().join("site").as_path()).unwrap();
+        check_target(&out, dir.path().join("site").as_path(), false).unwrap();
     }
 
     #[test]
@@ -253,14 +278,22 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let site = dir.path().join("site");
         fs::create_dir_all(site.join("journeys")).unwrap();
-        assert!(check_target(&site, &site).is_err());
-        assert!(check_target(dir.path(), &site).is_err());
-        assert!(check_target(&site.join("journeys/out"), &site).is_err());
+        assert!(check_target(&site, &site, true).is_err());
+        assert!(check_target(dir.path(), &site, true).is_err());
+        assert!(check_target(&site.join("journeys/out"), &site, true).is_err());
         let other = dir.path().join("docs");
         fs::create_dir_all(&other).unwrap();
         fs::write(other.join("notes.txt"), "mine").unwrap();
-        let err = check_target(&other, &site).unwrap_err();
+        let err = check_target(&other, &site, false).unwrap_err();
         assert!(err.message.contains("notes.txt"), "{}", err.message);
+        check_target(&other, &site, true).unwrap();
+        write_site(&other, &[file("index.html", "a")]).unwrap();
+        write_site(&other, &[]).unwrap();
+        assert_eq!(
+            fs::read_to_string(other.join("notes.txt")).unwrap(),
+            "mine",
+            "--force must never remove others' files"
+        );
     }
 
     #[test]

@@ -15,6 +15,8 @@ pub(crate) struct BuildOptions {
     pub base_url: Option<String>,
     /// Warnings fail the build too (for CI).
     pub strict: bool,
+    /// Write into an output folder that holds files trailmap did not write.
+    pub force: bool,
     pub png: bool,
     pub today: Date,
 }
@@ -63,7 +65,7 @@ pub(crate) fn build(
         Some(site) if !fails(&problems, opts.strict) => site,
         _ => return Err(BuildError::Content(problems)),
     };
-    output::check_target(&opts.out, &opts.site).map_err(BuildError::Output)?;
+    output::check_target(&opts.out, &opts.site, opts.force).map_err(BuildError::Output)?;
     on_step("drawing maps and rendering pages");
     let render_opts = RenderOptions {
         base_url: opts.base_url.clone(),

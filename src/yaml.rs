@@ -73,8 +73,50 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions)
             hint: Some("write the YAML fields for this file, or delete it".into()),
         });
     }
+    too_deep(text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(explain)?;
     Ok((value, positions(text)))
+}
+
+/// Deeper flow nesting (`[[[…`) than any real file has is refused before parsing: the YAML
+/// parser's time grows with the square of the depth, so 100,000 brackets would take a minute.
+const MAX_FLOW_DEPTH: usize = 64;
+
+fn too_deep(text: &str) -> Result<(), YamlError> {
+    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
+    let mut quote: Option<char> = None;
+    let mut comment = false;
+    for c in text.chars() {
+        col += 1;
+        match (c, quote) {
+            // An apostrophe in a plain scalar ("Maya's") is not a quote: never carry one over.
+            ('\n', _) => (line, col, comment, quote) = (line + 1, 0, false, None),
+            (_, _) if comment => {}
+            (q, Some(open)) if q == open => quote = None,
+            (_, Some(_)) => {}
+            ('"' | '\'', None) => quote = Some(c),
+            ('#', None) => comment = true,
+            ('[' | '{', None) => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Err(YamlError {
+                        line,
+                        col,
+                        code: "yaml-too-deep",
+                        message: format!(
+                            "lists and mappings nest more than {MAX_FLOW_DEPTH} deep here"
+                        ),
+                        hint: Some(
+                            "no trailmap file needs this; check for a runaway `[` or `{`".into(),
+                        ),
+                    });
+                }
+            }
+            (']' | '}', None) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Turns serde's message into ours: position separated out, typo suggestions as a hint.
@@ -388,6 +430,19 @@ mod tests {
         let err = from_str::<Doc>("title: a: b\n").unwrap_err();
         assert_eq!(err.code, "yaml-syntax");
         assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn runaway_nesting_is_refused_before_parsing() {
+        let text = format!("title: {}x{}\n", "[".repeat(100_000), "]".repeat(100_000));
+        let err = from_str::<Doc>(&text).unwrap_err();
+        assert_eq!(
+            (err.code, err.line, err.col),
+            ("yaml-too-deep", 1, 8 + MAX_FLOW_DEPTH)
+        );
+        // brackets inside quotes and comments do not count
+        let ok = format!("title: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200));
+        assert!(from_str::<Doc>(&ok).is_ok());
     }
 
     #[test]

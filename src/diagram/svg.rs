@@ -26,7 +26,8 @@ impl fmt::Display for N {
 }
 
 /// Author text made safe for XML text and attribute values; control characters that XML
-/// cannot hold are dropped (tab and newline are kept).
+/// cannot hold are dropped (tab and newline are kept), and so are bidirectional overrides,
+/// which could make a label read differently from what it says.
 pub(super) struct Esc<'a>(pub &'a str);
 
 impl fmt::Display for Esc<'_> {
@@ -40,6 +41,7 @@ impl fmt::Display for Esc<'_> {
                 '\'' => f.write_str("&#39;")?,
                 '\t' | '\n' => f.write_char(c)?,
                 c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+                '\u{7F}'..='\u{9F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
                 c => f.write_char(c)?,
             }
         }
