@@ -54,6 +54,9 @@ enum Command {
         /// left alone; trailmap only ever removes files it wrote).
         #[arg(long)]
         force: bool,
+        /// Where to keep map PNGs between builds [default: SITE/.trailmap-cache].
+        #[arg(long, value_name = "DIR")]
+        cache_dir: Option<PathBuf>,
     },
     /// Check the site's files without writing anything.
     Check {
@@ -157,8 +160,10 @@ pub(crate) fn run() -> ExitCode {
             strict,
             no_png,
             force,
+            cache_dir,
         } => {
             let out = output.unwrap_or_else(|| site.join("public"));
+            let cache_dir = cache_dir.unwrap_or_else(|| site.join(".trailmap-cache"));
             build(
                 BuildOptions {
                     site,
@@ -166,6 +171,7 @@ pub(crate) fn run() -> ExitCode {
                     base_url,
                     strict,
                     force,
+                    cache_dir,
                     png: !no_png,
                     today: pipeline::today(),
                 },
@@ -273,10 +279,14 @@ fn build(opts: BuildOptions, verbosity: Verbosity) -> ExitCode {
     }
 }
 
-/// A spinner on a terminal for builds that take more than a second; nothing otherwise.
+/// A spinner on a terminal for builds that take more than a second; with `-v`, the time
+/// each step took.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
     started: Instant,
+    verbose: bool,
+    /// The step running now and when it started.
+    current: std::cell::RefCell<Option<(String, Instant)>>,
 }
 
 impl Progress {
@@ -289,13 +299,18 @@ impl Progress {
             bar.enable_steady_tick(Duration::from_millis(100));
             bar
         });
+        let verbose = verbosity == Verbosity::Verbose;
         Progress {
             bar,
             started: Instant::now(),
+            verbose,
+            current: std::cell::RefCell::new(None),
         }
     }
 
     fn step(&self, what: &str) {
+        self.end_step();
+        *self.current.borrow_mut() = Some((what.to_string(), Instant::now()));
         if let Some(bar) = &self.bar {
             if self.started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
                 bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
@@ -304,7 +319,16 @@ impl Progress {
         }
     }
 
+    fn end_step(&self) {
+        if let Some((what, since)) = self.current.borrow_mut().take() {
+            if self.verbose {
+                eprintln!("  {what}: {:.0} ms", since.elapsed().as_secs_f64() * 1000.0);
+            }
+        }
+    }
+
     fn finish(&self) {
+        self.end_step();
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }

@@ -76,25 +76,26 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
     let config = load_config(root, &mut problems);
     let mut journeys = Vec::new();
     let mut unloaded = Vec::new();
-    for rel in files_under(root, "journeys", &["yaml", "yml", "md"], &mut problems) {
-        match load_journey(root, &rel, &mut problems) {
+    let files = files_under(root, "journeys", &["yaml", "yml", "md"], &mut problems);
+    for (rel, journey) in parse_all(root, files, load_journey, &mut problems) {
+        match journey {
             Some(journey) => journeys.push(journey),
             None => unloaded.push(stem(&rel)),
         }
     }
     let mut personas = Vec::new();
-    for rel in files_under(root, "personas", &["md"], &mut problems) {
-        match load_persona(root, &rel, &mut problems) {
+    let files = files_under(root, "personas", &["md"], &mut problems);
+    for (rel, persona) in parse_all(root, files, load_persona, &mut problems) {
+        match persona {
             Some(persona) => personas.push(persona),
             None => unloaded.push(stem(&rel)),
         }
     }
-    let mut pages = Vec::new();
-    for rel in files_under(root, "pages", &["md"], &mut problems) {
-        if let Some(page) = load_page(root, &rel, &mut problems) {
-            pages.push(page);
-        }
-    }
+    let files = files_under(root, "pages", &["md"], &mut problems);
+    let mut pages: Vec<Page> = parse_all(root, files, load_page, &mut problems)
+        .into_iter()
+        .filter_map(|(_, page)| page)
+        .collect();
     let assets = files_under(root, "assets", &[], &mut problems)
         .iter()
         .filter_map(|p| p.strip_prefix("assets").ok().map(slash_path))
@@ -152,6 +153,31 @@ pub(crate) fn load_persona(
     }
     item.body = body.map(|(text, _)| text).unwrap_or_default();
     Some(Loaded { item, src })
+}
+
+/// Parses files on every core; results and problems come back in the files' order.
+fn parse_all<T: Send>(
+    root: &Path,
+    files: Vec<PathBuf>,
+    parse: fn(&Path, &Path, &mut Vec<Diagnostic>) -> Option<T>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(PathBuf, Option<T>)> {
+    use rayon::prelude::*;
+    let parsed: Vec<(PathBuf, Option<T>, Vec<Diagnostic>)> = files
+        .into_par_iter()
+        .map(|rel| {
+            let mut found = Vec::new();
+            let item = parse(root, &rel, &mut found);
+            (rel, item, found)
+        })
+        .collect();
+    parsed
+        .into_iter()
+        .map(|(rel, item, found)| {
+            problems.extend(found);
+            (rel, item)
+        })
+        .collect()
 }
 
 fn load_config(root: &Path, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfig, Source)> {

@@ -18,6 +18,8 @@ pub(crate) struct BuildOptions {
     /// Write into an output folder that holds files trailmap did not write.
     pub force: bool,
     pub png: bool,
+    /// Where map PNGs are cached between builds.
+    pub cache_dir: PathBuf,
     pub today: Date,
 }
 
@@ -59,8 +61,14 @@ pub(crate) fn build(
     opts: &BuildOptions,
     on_step: &dyn Fn(&str),
 ) -> Result<BuildReport, BuildError> {
-    on_step("reading and checking files");
-    let (site, problems) = load_checked(&opts.site, opts.today);
+    on_step("reading files");
+    let (site, mut problems) = load::load(&opts.site);
+    on_step("checking");
+    if let Some(site) = &site {
+        problems.extend(check::check(site, opts.today));
+    }
+    problems.sort();
+    problems.dedup();
     let site = match site {
         Some(site) if !fails(&problems, opts.strict) => site,
         _ => return Err(BuildError::Content(problems)),
@@ -71,8 +79,18 @@ pub(crate) fn build(
         base_url: opts.base_url.clone(),
         today: opts.today,
         png: opts.png,
+        png_cache: opts.png.then(|| opts.cache_dir.clone()),
     };
     let files = site::render(&site, &render_opts).map_err(BuildError::Content)?;
+    if opts.png {
+        let svgs = files
+            .iter()
+            .filter(|f| f.path.starts_with("journeys/") && f.path.ends_with(".svg"));
+        site::png_cache::prune(
+            &opts.cache_dir,
+            svgs.filter_map(|f| std::str::from_utf8(&f.bytes).ok()),
+        );
+    }
     on_step("writing files");
     let stats = output::write_site(&opts.out, &files).map_err(BuildError::Output)?;
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();

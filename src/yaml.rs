@@ -7,6 +7,7 @@
 
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
@@ -35,19 +36,34 @@ macro_rules! path {
     ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
 }
 
+/// Line and column (1-based) where the value at each path starts.
+type ValueStarts = HashMap<Vec<Seg>, (usize, usize)>;
+
 /// Where each value in a document starts (1-based line and column, document-relative).
+///
+/// Only a site with problems needs positions, so the document is scanned for them the first
+/// time one is asked for: a clean build never pays for the second parse.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Positions {
-    values: HashMap<Vec<Seg>, (usize, usize)>,
+    text: Arc<str>,
+    values: Arc<OnceLock<ValueStarts>>,
 }
 
 impl Positions {
+    fn lazy(text: &str) -> Positions {
+        Positions {
+            text: text.into(),
+            values: Arc::default(),
+        }
+    }
+
     /// The position of the value at `path`, or of its nearest ancestor that exists: a missing
     /// optional key is best reported where its parent mapping starts.
     pub(crate) fn find(&self, path: &[Seg]) -> (usize, usize) {
+        let values = self.values.get_or_init(|| scan(&self.text));
         (0..=path.len())
             .rev()
-            .find_map(|n| self.values.get(&path[..n]).copied())
+            .find_map(|n| values.get(&path[..n]).copied())
             .unwrap_or((1, 1))
     }
 }
@@ -75,7 +91,7 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions)
     }
     too_deep(text)?;
     let value = serde_yaml::from_str::<T>(text).map_err(explain)?;
-    Ok((value, positions(text)))
+    Ok((value, Positions::lazy(text)))
 }
 
 /// Deeper flow nesting (`[[[…`) than any real file has is refused before parsing: the YAML
@@ -259,12 +275,12 @@ fn syntax_hint(message: &str) -> Option<String> {
 }
 
 /// Records the start of every value, keyed by its path.
-fn positions(text: &str) -> Positions {
+fn scan(text: &str) -> ValueStarts {
     let mut rec = Recorder::default();
     // The text already deserialised, so the scan cannot fail on syntax; if it ever does,
     // positions fall back to the start of the file.
     let _ = Parser::new_from_str(text).load(&mut rec, false);
-    Positions { values: rec.values }
+    rec.values
 }
 
 #[derive(Default)]

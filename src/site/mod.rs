@@ -8,6 +8,7 @@ pub(crate) mod context;
 mod cross;
 mod export;
 mod health;
+pub(crate) mod png_cache;
 mod render_views;
 mod search;
 mod theme;
@@ -21,7 +22,9 @@ use crate::model::Journey;
 use crate::output::OutputFile;
 use context::*;
 use jiff::civil::Date;
+use rayon::prelude::*;
 use serde::Serialize;
+use std::sync::Mutex;
 use views::*;
 
 pub(crate) use render_views::RESERVED_PAGES;
@@ -34,6 +37,8 @@ pub(crate) struct RenderOptions {
     pub today: Date,
     /// Rasterise each map to PNG (the slowest part of a build).
     pub png: bool,
+    /// Where PNGs are cached between builds (see `png_cache`); none: always draw them.
+    pub png_cache: Option<std::path::PathBuf>,
 }
 
 /// Renders the whole site. Problems in templates or assets come back as diagnostics.
@@ -64,11 +69,11 @@ pub(crate) fn render_selected(
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
     let info = site_info(site, opts);
-    let mut r = Renderer {
+    let r = Renderer {
         tera,
         info: &info,
-        out: Vec::new(),
-        problems: Vec::new(),
+        out: Mutex::new(Vec::new()),
+        problems: Mutex::new(Vec::new()),
         opts,
     };
     if only.is_none_or(|s| s.site_pages) {
@@ -76,30 +81,38 @@ pub(crate) fn render_selected(
         r.lists(site);
         r.cross_views(site, page_title);
     }
-    for j in &site.journeys {
-        if only.is_none_or(|s| s.journeys.contains(&j.item.id)) {
-            r.journey(site, j);
-        }
-    }
-    for p in &site.personas {
-        if only.is_none_or(|s| s.personas.contains(&p.item.id)) {
-            r.persona(site, p);
-        }
-    }
+    // Pages are independent: render them on every core. Each lands in a shared list that is
+    // sorted at the end, so the output never depends on which thread finished first.
+    site.journeys
+        .par_iter()
+        .filter(|j| only.is_none_or(|s| s.journeys.contains(&j.item.id)))
+        .for_each(|j| r.journey(site, j));
+    site.personas
+        .par_iter()
+        .filter(|p| only.is_none_or(|s| s.personas.contains(&p.item.id)))
+        .for_each(|p| r.persona(site, p));
     if only.is_none() {
-        for page in &site.pages {
-            r.markdown_page(site, page);
-        }
+        site.pages
+            .par_iter()
+            .for_each(|page| r.markdown_page(site, page));
         r.not_found();
         r.sitemap();
         r.static_files(site);
     }
-    if r.problems.is_empty() {
-        r.out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(r.out)
+    let (mut out, mut problems) = (take(r.out), take(r.problems));
+    if problems.is_empty() {
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     } else {
-        Err(r.problems)
+        problems.sort();
+        Err(problems)
     }
+}
+
+/// The list a mutex guarded, even if a thread panicked while holding it.
+fn take<T>(m: Mutex<Vec<T>>) -> Vec<T> {
+    m.into_inner()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
@@ -188,12 +201,26 @@ fn page_title(p: &crate::load::Page) -> String {
 struct Renderer<'a> {
     tera: tera::Tera,
     info: &'a SiteInfo,
-    out: Vec<OutputFile>,
-    problems: Vec<Diagnostic>,
+    out: Mutex<Vec<OutputFile>>,
+    problems: Mutex<Vec<Diagnostic>>,
     opts: &'a RenderOptions,
 }
 
 impl Renderer<'_> {
+    fn push(&self, file: OutputFile) {
+        self.out
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(file);
+    }
+
+    fn problem(&self, d: Diagnostic) {
+        self.problems
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(d);
+    }
+
     /// Where a page lives and how it links back to the root.
     fn page(&self, path: &str, title: &str, description: &str, section: &str) -> PageInfo {
         let depth = path.matches('/').count();
@@ -212,19 +239,19 @@ impl Renderer<'_> {
         self.info.base_url.as_ref().map(|b| format!("{b}{path}"))
     }
 
-    fn emit<C: Serialize>(&mut self, template: &str, path: &str, ctx: &C) {
+    fn emit<C: Serialize>(&self, template: &str, path: &str, ctx: &C) {
         let rendered =
             tera::Context::from_serialize(ctx).and_then(|c| self.tera.render(template, &c));
         match rendered {
-            Ok(html) => self.out.push(OutputFile {
+            Ok(html) => self.push(OutputFile {
                 path: path.to_string(),
                 bytes: html.into_bytes(),
             }),
-            Err(e) => self.problems.push(theme::template_error(&e)),
+            Err(e) => self.problem(theme::template_error(&e)),
         }
     }
 
-    fn home(&mut self, site: &Site) {
+    fn home(&self, site: &Site) {
         let today = self.opts.today;
         let page = self.page(
             "index.html",
@@ -255,7 +282,7 @@ impl Renderer<'_> {
         self.emit("index.html", "index.html", &ctx);
     }
 
-    fn lists(&mut self, site: &Site) {
+    fn lists(&self, site: &Site) {
         let today = self.opts.today;
         let journeys: Vec<JourneyCard> = site
             .journeys
@@ -292,7 +319,7 @@ impl Renderer<'_> {
         self.emit("personas.html", "personas.html", &ctx);
     }
 
-    fn journey(&mut self, site: &Site, loaded: &Loaded<Journey>) {
+    fn journey(&self, site: &Site, loaded: &Loaded<Journey>) {
         let (j, today) = (&loaded.item, self.opts.today);
         let id = &j.id;
         let overdue = overdue_days(site, j, today);
@@ -303,12 +330,12 @@ impl Renderer<'_> {
         let mut page = self.page(&path, &j.title, &j.scenario, "journeys");
         if self.opts.png {
             page.image = self.absolute(&format!("journeys/{id}.png"));
-            match diagram::render_png(&map.svg, 1.0) {
-                Ok(png) => self.out.push(OutputFile {
+            match png_cache::png(&map.svg, self.opts.png_cache.as_deref()) {
+                Ok(png) => self.push(OutputFile {
                     path: format!("journeys/{id}.png"),
                     bytes: png,
                 }),
-                Err(e) => self.problems.push(Diagnostic::error(
+                Err(e) => self.problem(Diagnostic::error(
                     &loaded.src.path,
                     (1, 1),
                     "png",
@@ -317,18 +344,18 @@ impl Renderer<'_> {
             }
         }
         match serde_json::to_vec_pretty(j) {
-            Ok(json) => self.out.push(OutputFile {
+            Ok(json) => self.push(OutputFile {
                 path: format!("journeys/{id}.json"),
                 bytes: json,
             }),
-            Err(e) => self.problems.push(Diagnostic::error(
+            Err(e) => self.problem(Diagnostic::error(
                 &loaded.src.path,
                 (1, 1),
                 "internal",
                 e.to_string(),
             )),
         }
-        self.out.push(OutputFile {
+        self.push(OutputFile {
             path: format!("journeys/{id}.svg"),
             bytes: map.svg.clone().into_bytes(),
         });
@@ -378,7 +405,7 @@ impl Renderer<'_> {
         self.emit("journey.html", &path, &ctx);
     }
 
-    fn persona(&mut self, site: &Site, loaded: &Loaded<crate::model::Persona>) {
+    fn persona(&self, site: &Site, loaded: &Loaded<crate::model::Persona>) {
         let p = &loaded.item;
         let path = persona_href(&p.id);
         let page = self.page(&path, &p.name, &p.summary, "personas");
@@ -398,7 +425,7 @@ impl Renderer<'_> {
         self.emit("persona.html", &path, &ctx);
     }
 
-    fn markdown_page(&mut self, site: &Site, p: &crate::load::Page) {
+    fn markdown_page(&self, site: &Site, p: &crate::load::Page) {
         let path = format!("{}.html", p.slug);
         let title = page_title(p);
         let rendered = markdown::render_page(&p.body);
@@ -419,7 +446,7 @@ impl Renderer<'_> {
     }
 
     /// Served at any missing URL, so its links are absolute paths from the site's root.
-    fn not_found(&mut self) {
+    fn not_found(&self) {
         let root = self
             .info
             .base_url
@@ -434,12 +461,15 @@ impl Renderer<'_> {
         self.emit("404.html", "404.html", &v);
     }
 
-    fn sitemap(&mut self) {
+    fn sitemap(&self) {
         if self.info.base_url.is_none() {
             return;
         }
+        // Called after every page is rendered: the list is complete.
         let mut urls: Vec<String> = self
             .out
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
             .iter()
             .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
             .filter_map(|f| self.absolute(&f.path))
@@ -452,9 +482,9 @@ impl Renderer<'_> {
         self.emit("sitemap.xml", "sitemap.xml", &ctx);
     }
 
-    fn static_files(&mut self, site: &Site) {
+    fn static_files(&self, site: &Site) {
         for (path, bytes) in theme::static_files() {
-            self.out.push(OutputFile {
+            self.push(OutputFile {
                 path,
                 bytes: bytes.to_vec(),
             });
@@ -462,11 +492,11 @@ impl Renderer<'_> {
         for rel in &site.assets {
             let src = site.root.join("assets").join(rel);
             match std::fs::read(&src) {
-                Ok(bytes) => self.out.push(OutputFile {
+                Ok(bytes) => self.push(OutputFile {
                     path: format!("assets/{rel}"),
                     bytes,
                 }),
-                Err(e) => self.problems.push(Diagnostic::error(
+                Err(e) => self.problem(Diagnostic::error(
                     &std::path::Path::new("assets").join(rel),
                     (1, 1),
                     "io",

@@ -41,15 +41,15 @@ pub(crate) fn nav_links() -> Vec<NavLink> {
 }
 
 impl Renderer<'_> {
-    fn file(&mut self, path: &str, bytes: Vec<u8>) {
-        self.out.push(OutputFile {
+    fn file(&self, path: &str, bytes: Vec<u8>) {
+        self.push(OutputFile {
             path: path.to_string(),
             bytes,
         });
     }
 
-    fn json_problem(&mut self, e: serde_json::Error) {
-        self.problems.push(Diagnostic::error(
+    fn json_problem(&self, e: serde_json::Error) {
+        self.problem(Diagnostic::error(
             Path::new("site.json"),
             (1, 1),
             "internal",
@@ -58,7 +58,7 @@ impl Renderer<'_> {
     }
 
     pub(super) fn cross_views(
-        &mut self,
+        &self,
         site: &Site,
         page_title: impl Fn(&crate::load::Page) -> String,
     ) {
@@ -150,7 +150,7 @@ impl Renderer<'_> {
         self.file("exports/opportunities.csv", export::opportunities_csv(site));
     }
 
-    fn compare_pages(&mut self, site: &Site) {
+    fn compare_pages(&self, site: &Site) {
         let (info, today) = (self.info, self.opts.today);
         let pairs = compare::pairs(site);
         for (cur, fut) in &pairs {
