@@ -36,6 +36,12 @@ pub(crate) fn parse_date(s: &str) -> Option<Date> {
     (s.len() == 10).then(|| s.parse::<Date>().ok()).flatten()
 }
 
+/// Days since `reviewed` when that is longer ago than the review interval: a stale map.
+pub(crate) fn overdue(reviewed: Date, today: Date, interval_days: u32) -> Option<i64> {
+    let age = i64::from((today - reviewed).get_days());
+    (age > i64::from(interval_days)).then_some(age)
+}
+
 /// Ids become file names and URL parts, so keep them to a safe, readable alphabet.
 pub(crate) fn valid_id(id: &str) -> bool {
     let mut chars = id.chars();
@@ -346,8 +352,7 @@ impl Checker<'_> {
             self.scale(src, path!["emotion_scale"], scale);
         }
         if let Some(d) = self.date(src, path!["last_reviewed"], &item.last_reviewed) {
-            let age = (self.today - d).get_days();
-            if age > i64::from(site.config.review_interval_days) as i32 {
+            if let Some(age) = overdue(d, self.today, site.config.review_interval_days) {
                 let msg = format!(
                     "last reviewed {age} days ago; the site asks for a review every {} days",
                     site.config.review_interval_days

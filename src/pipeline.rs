@@ -40,7 +40,18 @@ pub(crate) enum BuildError {
 
 /// Loads and checks a site; returns it with all problems found, sorted.
 pub(crate) fn load_checked(root: &std::path::Path, today: Date) -> (Option<Site>, Vec<Diagnostic>) {
+    load_checked_steps(root, today, &|_| {})
+}
+
+/// `load_checked`, telling `on_step` when reading ends and checking begins.
+fn load_checked_steps(
+    root: &std::path::Path,
+    today: Date,
+    on_step: &dyn Fn(&str),
+) -> (Option<Site>, Vec<Diagnostic>) {
+    on_step("reading files");
     let (site, mut problems) = load::load(root);
+    on_step("checking");
     if let Some(site) = &site {
         problems.extend(check::check(site, today));
     }
@@ -61,14 +72,7 @@ pub(crate) fn build(
     opts: &BuildOptions,
     on_step: &dyn Fn(&str),
 ) -> Result<BuildReport, BuildError> {
-    on_step("reading files");
-    let (site, mut problems) = load::load(&opts.site);
-    on_step("checking");
-    if let Some(site) = &site {
-        problems.extend(check::check(site, opts.today));
-    }
-    problems.sort();
-    problems.dedup();
+    let (site, problems) = load_checked_steps(&opts.site, opts.today, on_step);
     let site = match site {
         Some(site) if !fails(&problems, opts.strict) => site,
         _ => return Err(BuildError::Content(problems)),

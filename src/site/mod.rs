@@ -24,7 +24,8 @@ use context::*;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::sync::Mutex;
+use std::collections::BTreeMap;
+use std::sync::{Mutex, OnceLock};
 use views::*;
 
 pub(crate) use render_views::RESERVED_PAGES;
@@ -75,6 +76,11 @@ pub(crate) fn render_selected(
         out: Mutex::new(Vec::new()),
         problems: Mutex::new(Vec::new()),
         opts,
+        cards: site
+            .journeys
+            .iter()
+            .map(|j| (j.item.id.clone(), OnceLock::new()))
+            .collect(),
     };
     if only.is_none_or(|s| s.site_pages) {
         r.home(site);
@@ -204,9 +210,20 @@ struct Renderer<'a> {
     out: Mutex<Vec<OutputFile>>,
     problems: Mutex<Vec<Diagnostic>>,
     opts: &'a RenderOptions,
+    /// Each journey's card, drawn the first time a page needs it: the home page, the lists,
+    /// its own page, its personas' pages and its pair all show the same card.
+    cards: BTreeMap<String, OnceLock<JourneyCard>>,
 }
 
 impl Renderer<'_> {
+    fn card(&self, site: &Site, j: &Journey) -> JourneyCard {
+        let today = self.opts.today;
+        match self.cards.get(&j.id) {
+            Some(cell) => cell.get_or_init(|| journey_card(site, j, today)).clone(),
+            None => journey_card(site, j, today),
+        }
+    }
+
     fn push(&self, file: OutputFile) {
         self.out
             .lock()
@@ -267,7 +284,7 @@ impl Renderer<'_> {
             journeys: site
                 .journeys
                 .iter()
-                .map(|j| journey_card(site, &j.item, today))
+                .map(|j| self.card(site, &j.item))
                 .collect(),
             personas: site.personas.iter().map(|p| persona_ref(&p.item)).collect(),
             pages: site
@@ -283,11 +300,10 @@ impl Renderer<'_> {
     }
 
     fn lists(&self, site: &Site) {
-        let today = self.opts.today;
         let journeys: Vec<JourneyCard> = site
             .journeys
             .iter()
-            .map(|j| journey_card(site, &j.item, today))
+            .map(|j| self.card(site, &j.item))
             .collect();
         let personas: Vec<PersonaRef> =
             site.personas.iter().map(|p| persona_ref(&p.item)).collect();
@@ -323,7 +339,7 @@ impl Renderer<'_> {
         let (j, today) = (&loaded.item, self.opts.today);
         let id = &j.id;
         let overdue = overdue_days(site, j, today);
-        let card = journey_card(site, j, today);
+        let card = self.card(site, j);
         let map = draw_map(site, j, today);
         let scale = crate::check::scale_of(site, j);
         let path = journey_href(id);
@@ -380,7 +396,7 @@ impl Renderer<'_> {
             evidence: j.evidence.iter().map(evidence_view).collect(),
             stages: stage_views(site, j),
             transitions: transition_views(site, j),
-            compares_with: partner(site, j).map(|o| journey_card(site, &o.item, today)),
+            compares_with: partner(site, j).map(|o| self.card(site, &o.item)),
             parent: j
                 .parent
                 .as_ref()
@@ -413,7 +429,7 @@ impl Renderer<'_> {
             .journeys
             .iter()
             .filter(|j| j.item.personas.contains(&p.id))
-            .map(|j| journey_card(site, &j.item, self.opts.today))
+            .map(|j| self.card(site, &j.item))
             .collect();
         let ctx = PersonaContext {
             site: self.info,

@@ -46,8 +46,7 @@ pub(crate) fn display_date(d: Date) -> String {
 /// Days a map is past its review date, if it is.
 pub(crate) fn overdue_days(site: &Site, j: &Journey, today: Date) -> Option<i64> {
     let d = parse_date(j.last_reviewed.as_deref()?)?;
-    let age = i64::from((today - d).get_days());
-    (age > i64::from(site.config.review_interval_days)).then_some(age)
+    crate::check::overdue(d, today, site.config.review_interval_days)
 }
 
 pub(crate) fn stage_name(site: &Site, id: &str) -> String {
