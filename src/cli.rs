@@ -283,7 +283,6 @@ fn build(opts: BuildOptions, verbosity: Verbosity) -> ExitCode {
 /// each step took.
 struct Progress {
     bar: Option<indicatif::ProgressBar>,
-    started: Instant,
     verbose: bool,
     /// The step running now and when it started.
     current: std::cell::RefCell<Option<(String, Instant)>>,
@@ -295,14 +294,22 @@ impl Progress {
             let bar = indicatif::ProgressBar::with_draw_target(
                 None,
                 indicatif::ProgressDrawTarget::hidden(),
-            );
+            )
+            .with_style(indicatif::ProgressStyle::default_spinner());
             bar.enable_steady_tick(Duration::from_millis(100));
+            // Quick builds never show it: it appears only once a second has passed.
+            let shown = bar.clone();
+            std::thread::spawn(move || {
+                std::thread::sleep(Duration::from_secs(1));
+                if !shown.is_finished() {
+                    shown.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+                }
+            });
             bar
         });
         let verbose = verbosity == Verbosity::Verbose;
         Progress {
             bar,
-            started: Instant::now(),
             verbose,
             current: std::cell::RefCell::new(None),
         }
@@ -312,9 +319,6 @@ impl Progress {
         self.end_step();
         *self.current.borrow_mut() = Some((what.to_string(), Instant::now()));
         if let Some(bar) = &self.bar {
-            if self.started.elapsed() > Duration::from_secs(1) && bar.is_hidden() {
-                bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
-            }
             bar.set_message(what.to_string());
         }
     }

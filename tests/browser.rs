@@ -349,13 +349,7 @@ fn search_finds_a_touchpoints_step_and_the_backlog_sorts_by_effort() {
     tab.click("#backlog-table th[data-sort=effort] button");
     let after = tab.eval(order);
     assert_ne!(before, after, "sorting by effort reorders the backlog");
-    let e: Vec<i64> = tab
-        .eval(efforts)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect();
+    let e = effort_column(&tab.eval(efforts));
     assert!(
         e.windows(2).all(|w| w[0] <= w[1]),
         "ascending effort: {e:?}"
@@ -365,13 +359,7 @@ fn search_finds_a_touchpoints_step_and_the_backlog_sorts_by_effort() {
     );
     assert_eq!(sort, json!("ascending"));
     tab.click("#backlog-table th[data-sort=effort] button");
-    let e: Vec<i64> = tab
-        .eval(efforts)
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_i64().unwrap())
-        .collect();
+    let e = effort_column(&tab.eval(efforts));
     assert!(
         e.windows(2).all(|w| w[0] >= w[1]),
         "descending effort: {e:?}"
@@ -383,4 +371,13 @@ fn search_finds_a_touchpoints_step_and_the_backlog_sorts_by_effort() {
         !shown.is_empty() && shown.iter().all(|s| s == "Done"),
         "{shown:?}"
     );
+}
+
+/// The effort levels of the backlog's rows, as the page reports them.
+fn effort_column(v: &serde_json::Value) -> Vec<i64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_i64().unwrap())
+        .collect()
 }
