@@ -90,8 +90,22 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions)
         });
     }
     too_deep(text)?;
-    let value = serde_yaml::from_str::<T>(text).map_err(explain)?;
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| explain(text, e))?;
     Ok((value, Positions::lazy(text)))
+}
+
+/// Line and column (in characters, from 1) of a byte offset, counting lines as editors and
+/// the problem report do: YAML also breaks lines at a lone `\r`, which would point past the
+/// end of a file whose lines are split by `\n`.
+fn line_col(text: &str, index: usize) -> (usize, usize) {
+    let mut at = index.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let start = before.rfind('\n').map_or(0, |i| i + 1);
+    (line, before[start..].chars().count() + 1)
 }
 
 /// Deeper flow nesting (`[[[…`) than any real file has is refused before parsing: the YAML
@@ -136,8 +150,8 @@ fn too_deep(text: &str) -> Result<(), YamlError> {
 }
 
 /// Turns serde's message into ours: position separated out, typo suggestions as a hint.
-fn explain(err: serde_yaml::Error) -> YamlError {
-    let (line, col) = err.location().map_or((1, 1), |l| (l.line(), l.column()));
+fn explain(text: &str, err: serde_yaml::Error) -> YamlError {
+    let (line, col) = err.location().map_or((1, 1), |l| line_col(text, l.index()));
     let full = err.to_string();
     let message = strip_positions(&full);
     // serde_yaml prefixes the path of the bad value ("stages[0].steps[1].emotion: ..."); the
