@@ -1,9 +1,9 @@
 //! Writing a fully rendered site to disk without ever leaving a broken one behind.
 //!
-//! The site is rendered in memory first; only then does this module touch the output folder.
-//! It writes just the files whose bytes changed, each through a temporary file and a rename
-//! (a reader sees the old file or the new one, never half of one), removes files that no
-//! longer belong, and records what it wrote in a manifest. Deleting and recreating the whole
+//! Rendered files stream into a staging folder as they are made (only the changed ones); when
+//! the whole site rendered, renames swap them in (a reader sees the old file or the new one,
+//! never half of one), files that no longer belong are removed, and a manifest records what
+//! trailmap wrote. Deleting and recreating the whole
 //! tree would be simpler but costs seconds on large sites and leaves a window with no site.
 
 use std::collections::BTreeSet;
@@ -16,6 +16,9 @@ pub(crate) const MANIFEST: &str = ".trailmap-manifest";
 
 /// Suffix of files being written; leftovers of an interrupted build are ours to replace.
 const TMP_SUFFIX: &str = ".trailmap-tmp";
+
+/// The folder inside the output folder where a build stages its files until it commits.
+pub(crate) const STAGING: &str = ".trailmap-staging";
 
 /// One file of the built site.
 pub(crate) struct OutputFile {
@@ -100,48 +103,217 @@ pub(crate) fn check_target(out: &Path, site: &Path, force: bool) -> Result<(), O
     Ok(())
 }
 
-/// Writes `files` into `out`, changing only what differs. Call `check_target` first.
+/// Where rendered files go as they are made: a `Stage` on disk for builds, a plain list in
+/// memory for `serve`.
+pub(crate) trait Sink: Sync {
+    fn put(&self, file: OutputFile);
+    /// A file whose bytes are in another file already (a cached PNG): the disk sink copies it
+    /// without holding it in memory.
+    fn put_copy(&self, path: String, from: &Path) -> std::io::Result<()> {
+        let bytes = fs::read(from)?;
+        self.put(OutputFile { path, bytes });
+        Ok(())
+    }
+}
+
+impl Sink for std::sync::Mutex<Vec<OutputFile>> {
+    fn put(&self, file: OutputFile) {
+        self.lock().unwrap_or_else(|p| p.into_inner()).push(file);
+    }
+}
+
+/// Writes `files` into `out`, changing only what differs, as a build does.
+#[cfg(test)]
+fn write_site(out: &Path, files: Vec<OutputFile>) -> Result<WriteStats, OutputError> {
+    let stage = Stage::new(out)?;
+    for f in files {
+        stage.put(f);
+    }
+    stage.commit()
+}
+
+/// A build in progress: each changed file is written as it is rendered into a staging folder
+/// inside the output folder, so the site is never all in memory at once, and the old site is
+/// untouched until `commit`.
 ///
-/// Two phases keep the previous site whole if the process dies: first every changed file is
-/// written beside its target as `*.trailmap-tmp` (the old site is untouched, and the manifest
-/// already names both old and new files, so a rerun cleans up); then the renames, which take
-/// milliseconds, swap them in; last, files that no longer belong are removed.
-pub(crate) fn write_site(out: &Path, files: &[OutputFile]) -> Result<WriteStats, OutputError> {
-    fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
-    let old = read_manifest(out);
-    let mut stats = WriteStats::default();
-    let new: BTreeSet<String> = files
-        .iter()
-        .filter(|f| safe_relative(&f.path))
-        .map(|f| f.path.clone())
-        .collect();
-    write_manifest(out, old.union(&new))?;
+/// `commit` then swaps the staged files in with renames (milliseconds), after recording both
+/// old and new names in the manifest so a rerun can clean up if the process dies halfway;
+/// last, files that no longer belong are removed. A build killed before `commit` leaves the
+/// old site whole; its staging folder is ours and the next build clears it.
+pub(crate) struct Stage {
+    out: PathBuf,
+    staging: PathBuf,
+    /// The output folder held no site: nothing to compare with, every file is new.
+    fresh: bool,
+    /// Folders made under `staging` so far (one syscall per folder, not one per file).
+    made: std::sync::Mutex<BTreeSet<PathBuf>>,
+    state: std::sync::Mutex<StageState>,
+}
 
-    let mut staged = Vec::new();
-    for f in files.iter().filter(|f| safe_relative(&f.path)) {
-        let target = out.join(&f.path);
-        if fs::read(&target).is_ok_and(|old| old == f.bytes) {
-            stats.unchanged += 1;
-            continue;
-        }
-        staged.push((write_temp(&target, &f.bytes)?, target));
-    }
-    for (tmp, target) in &staged {
-        fs::rename(tmp, target).map_err(|e| io_error("replace", target, e))?;
-    }
-    stats.written = staged.len();
+#[derive(Default)]
+struct StageState {
+    /// Every file of the new site.
+    paths: BTreeSet<String>,
+    /// The ones whose bytes differ from what `out` holds, now in the staging folder.
+    staged: Vec<String>,
+    error: Option<OutputError>,
+}
 
-    for gone in old.difference(&new).filter(|p| safe_relative(p)) {
-        let target = out.join(gone);
-        match fs::remove_file(&target) {
-            Ok(()) => stats.removed += 1,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_error("remove", &target, e)),
-        }
-        remove_empty_parents(out, &target);
+impl Stage {
+    pub(crate) fn new(out: &Path) -> Result<Stage, OutputError> {
+        fs::create_dir_all(out).map_err(|e| io_error("create", out, e))?;
+        let staging = out.join(STAGING);
+        clear(&staging)?;
+        Ok(Stage {
+            out: out.to_path_buf(),
+            staging,
+            fresh: read_manifest(out).is_empty(),
+            made: Default::default(),
+            state: Default::default(),
+        })
     }
-    write_manifest(out, new.iter())?;
-    Ok(stats)
+
+    fn record(&self, path: String, staged: Result<bool, OutputError>) {
+        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match staged {
+            Ok(changed) => {
+                if changed {
+                    st.staged.push(path.clone());
+                }
+                st.paths.insert(path);
+            }
+            Err(e) => {
+                st.error.get_or_insert(e);
+            }
+        }
+    }
+
+    /// Where `path` is staged, its folder made.
+    fn staged_path(&self, path: &str) -> Result<PathBuf, OutputError> {
+        let tmp = self.staging.join(path);
+        if let Some(dir) = tmp.parent() {
+            make_dir(&self.made, dir)?;
+        }
+        Ok(tmp)
+    }
+
+    /// True when the output folder already holds `path` with exactly `bytes`.
+    fn unchanged(&self, path: &str, bytes: &[u8]) -> bool {
+        !self.fresh && same_bytes(&self.out.join(path), bytes)
+    }
+
+    /// Drops everything staged; the output folder stays as it was.
+    pub(crate) fn abort(self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+
+    /// Swaps the staged files in and removes the files that no longer belong.
+    pub(crate) fn commit(self) -> Result<WriteStats, OutputError> {
+        let st = self.state.into_inner().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = st.error {
+            let _ = fs::remove_dir_all(&self.staging);
+            return Err(e);
+        }
+        let out = &self.out;
+        let old = read_manifest(out);
+        write_manifest(out, old.union(&st.paths))?;
+        let made = Default::default();
+        for rel in &st.staged {
+            let target = out.join(rel);
+            if let Some(dir) = target.parent() {
+                make_dir(&made, dir)?;
+            }
+            fs::rename(self.staging.join(rel), &target)
+                .map_err(|e| io_error("replace", &target, e))?;
+        }
+        let mut stats = WriteStats {
+            written: st.staged.len(),
+            unchanged: st.paths.len() - st.staged.len(),
+            removed: 0,
+        };
+        for gone in old.difference(&st.paths).filter(|p| safe_relative(p)) {
+            let target = out.join(gone);
+            match fs::remove_file(&target) {
+                Ok(()) => stats.removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(io_error("remove", &target, e)),
+            }
+            remove_empty_parents(out, &target);
+        }
+        write_manifest(out, st.paths.iter())?;
+        clear(&self.staging)?;
+        Ok(stats)
+    }
+}
+
+impl Sink for Stage {
+    fn put(&self, file: OutputFile) {
+        if !safe_relative(&file.path) {
+            return;
+        }
+        let staged = if self.unchanged(&file.path, &file.bytes) {
+            Ok(false)
+        } else {
+            self.staged_path(&file.path).and_then(|tmp| {
+                fs::write(&tmp, &file.bytes)
+                    .map(|()| true)
+                    .map_err(|e| io_error("write", &tmp, e))
+            })
+        };
+        self.record(file.path, staged);
+    }
+
+    fn put_copy(&self, path: String, from: &Path) -> std::io::Result<()> {
+        if !safe_relative(&path) {
+            return Ok(());
+        }
+        let target = self.out.join(&path);
+        let unchanged = !self.fresh
+            && match (fs::metadata(&target), fs::metadata(from)) {
+                (Ok(a), Ok(b)) if a.len() == b.len() => fs::read(from)
+                    .map(|bytes| same_bytes(&target, &bytes))
+                    .unwrap_or(false),
+                _ => false,
+            };
+        let staged = if unchanged {
+            Ok(false)
+        } else {
+            let tmp = self.staged_path(&path);
+            match tmp {
+                Ok(tmp) => {
+                    fs::copy(from, &tmp)?;
+                    Ok(true)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        self.record(path, staged);
+        Ok(())
+    }
+}
+
+/// `create_dir_all`, once per folder.
+fn make_dir(made: &std::sync::Mutex<BTreeSet<PathBuf>>, dir: &Path) -> Result<(), OutputError> {
+    let mut made = made.lock().unwrap_or_else(|p| p.into_inner());
+    if !made.contains(dir) {
+        fs::create_dir_all(dir).map_err(|e| io_error("create", dir, e))?;
+        made.insert(dir.to_path_buf());
+    }
+    Ok(())
+}
+
+/// True when `target` holds exactly `bytes` (its length is checked before it is read).
+fn same_bytes(target: &Path, bytes: &[u8]) -> bool {
+    fs::metadata(target).is_ok_and(|m| m.len() == bytes.len() as u64)
+        && fs::read(target).is_ok_and(|old| old == bytes)
+}
+
+/// Removes a staging folder left by an interrupted build (or this one's, once empty).
+fn clear(staging: &Path) -> Result<(), OutputError> {
+    match fs::remove_dir_all(staging) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error("remove", staging, e)),
+        _ => Ok(()),
+    }
 }
 
 fn write_manifest<'a>(
@@ -185,7 +357,9 @@ fn foreign_files(out: &Path) -> Result<Vec<String>, OutputError> {
     }
     let known = read_manifest(out);
     let mut foreign = Vec::new();
-    for entry in walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name() {
+    let walk = walkdir::WalkDir::new(out).min_depth(1).sort_by_file_name();
+    // A staging folder is a leftover of an interrupted build: ours.
+    for entry in walk.into_iter().filter_entry(|e| e.file_name() != STAGING) {
         let entry = entry.map_err(|e| io_error("read", out, e.into()))?;
         if entry.file_type().is_dir() {
             continue;
@@ -250,7 +424,7 @@ mod tests {
     fn writes_only_changes_and_removes_stale_files() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let s = write_site(&out, &[file("index.html", "a"), file("j/x.html", "x")]).unwrap();
+        let s = write_site(&out, vec![file("index.html", "a"), file("j/x.html", "x")]).unwrap();
         assert_eq!(
             s,
             WriteStats {
@@ -259,7 +433,7 @@ mod tests {
                 removed: 0
             }
         );
-        let s = write_site(&out, &[file("index.html", "b")]).unwrap();
+        let s = write_site(&out, vec![file("index.html", "b")]).unwrap();
         assert_eq!(
             s,
             WriteStats {
@@ -287,8 +461,8 @@ mod tests {
         let err = check_target(&other, &site, false).unwrap_err();
         assert!(err.message.contains("notes.txt"), "{}", err.message);
         check_target(&other, &site, true).unwrap();
-        write_site(&other, &[file("index.html", "a")]).unwrap();
-        write_site(&other, &[]).unwrap();
+        write_site(&other, vec![file("index.html", "a")]).unwrap();
+        write_site(&other, vec![]).unwrap();
         assert_eq!(
             fs::read_to_string(other.join("notes.txt")).unwrap(),
             "mine",

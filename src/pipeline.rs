@@ -85,22 +85,22 @@ pub(crate) fn build(
         png: opts.png,
         png_cache: opts.png.then(|| opts.cache_dir.clone()),
     };
-    let files = site::render(&site, &render_opts).map_err(BuildError::Content)?;
+    let stage = output::Stage::new(&opts.out).map_err(BuildError::Output)?;
+    let rendered = match site::render(&site, &render_opts, &stage) {
+        Ok(r) => r,
+        Err(problems) => {
+            stage.abort();
+            return Err(BuildError::Content(problems));
+        }
+    };
     if opts.png {
-        let svgs = files
-            .iter()
-            .filter(|f| f.path.starts_with("journeys/") && f.path.ends_with(".svg"));
-        site::png_cache::prune(
-            &opts.cache_dir,
-            svgs.filter_map(|f| std::str::from_utf8(&f.bytes).ok()),
-        );
+        site::png_cache::prune(&opts.cache_dir, &rendered.png_entries);
     }
     on_step("writing files");
-    let stats = output::write_site(&opts.out, &files).map_err(BuildError::Output)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    let stats = stage.commit().map_err(BuildError::Output)?;
     Ok(BuildReport {
         warnings: problems,
-        pages,
+        pages: rendered.pages,
         maps: site.journeys.len(),
         stats,
     })

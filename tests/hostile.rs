@@ -291,7 +291,9 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
             .into_iter()
             .filter(|(p, _)| {
                 let p = p.to_string_lossy();
-                !p.ends_with(".trailmap-tmp") && !p.ends_with(".trailmap-manifest")
+                !p.ends_with(".trailmap-tmp")
+                    && !p.ends_with(".trailmap-manifest")
+                    && !p.starts_with(".trailmap-staging")
             })
             .collect()
     };
@@ -334,10 +336,15 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
         assert_eq!(
             snapshot(&out)
                 .keys()
-                .filter(|p| p.to_string_lossy().ends_with(".trailmap-tmp"))
+                .filter(|p| {
+                    let p = p.to_string_lossy();
+                    p.ends_with(".trailmap-tmp") || p.starts_with(".trailmap-staging")
+                })
                 .count(),
-            0
+            0,
+            "a finished build leaves no staged files"
         );
+        assert!(!out.join(".trailmap-staging").exists());
         assert_eq!(pages(&out), new, "a rerun did not finish the site");
     }
     eprintln!(

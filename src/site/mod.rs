@@ -1,7 +1,7 @@
-//! A checked site → every output file, in memory.
+//! A checked site → every output file, handed to a `Sink` as it is made.
 //!
-//! Nothing here touches the output folder: rendering either produces the whole site or a
-//! list of problems, and `output` decides what reaches the disk.
+//! Nothing here touches the output folder: the sink (`output::Stage` for builds, a list in
+//! memory for `serve`) decides where files go, and `output` decides what reaches the site.
 
 mod compare;
 pub(crate) mod context;
@@ -19,12 +19,13 @@ use crate::diagram::{self, MapContext};
 use crate::load::{Loaded, Site};
 use crate::markdown;
 use crate::model::Journey;
-use crate::output::OutputFile;
+use crate::output::{OutputFile, Sink};
 use context::*;
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::{Mutex, OnceLock};
 use views::*;
 
@@ -42,12 +43,22 @@ pub(crate) struct RenderOptions {
     pub png_cache: Option<std::path::PathBuf>,
 }
 
-/// Renders the whole site. Problems in templates or assets come back as diagnostics.
+/// What a full render made, besides the files.
+pub(crate) struct Rendered {
+    /// HTML pages.
+    pub pages: usize,
+    /// The PNG cache entries this site's maps use (the rest can be pruned).
+    pub png_entries: BTreeSet<PathBuf>,
+}
+
+/// Renders the whole site into `sink`, each file as soon as it is made. Problems in templates
+/// or assets come back as diagnostics (and the sink then holds an incomplete site).
 pub(crate) fn render(
     site: &Site,
     opts: &RenderOptions,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    render_selected(site, opts, None)
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
+    render_into(site, opts, None, sink)
 }
 
 /// The pages an edit can change; `trailmap serve` re-renders only those (see
@@ -61,19 +72,34 @@ pub(crate) struct Selection {
     pub site_pages: bool,
 }
 
-/// Renders what `only` selects; `None` renders the whole site. Free pages, the 404 page,
-/// the sitemap and static files only come with `None`.
+/// Renders what `only` selects into memory, sorted by path; `None` renders the whole site.
+/// Free pages, the 404 page, the sitemap and static files only come with `None`.
 pub(crate) fn render_selected(
     site: &Site,
     opts: &RenderOptions,
     only: Option<&Selection>,
 ) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let sink = Mutex::new(Vec::new());
+    render_into(site, opts, only, &sink)?;
+    let mut out = take(sink);
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn render_into(
+    site: &Site,
+    opts: &RenderOptions,
+    only: Option<&Selection>,
+    sink: &dyn Sink,
+) -> Result<Rendered, Vec<Diagnostic>> {
     let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
     let info = site_info(site, opts);
     let r = Renderer {
         tera,
         info: &info,
-        out: Mutex::new(Vec::new()),
+        out: sink,
+        pages: Mutex::new(Vec::new()),
+        png_entries: Mutex::new(BTreeSet::new()),
         problems: Mutex::new(Vec::new()),
         opts,
         cards: site
@@ -82,33 +108,50 @@ pub(crate) fn render_selected(
             .map(|j| (j.item.id.clone(), OnceLock::new()))
             .collect(),
     };
-    if only.is_none_or(|s| s.site_pages) {
-        r.home(site);
-        r.lists(site);
-        r.cross_views(site, page_title);
-    }
-    // Pages are independent: render them on every core. Each lands in a shared list that is
-    // sorted at the end, so the output never depends on which thread finished first.
-    site.journeys
-        .par_iter()
-        .filter(|j| only.is_none_or(|s| s.journeys.contains(&j.item.id)))
-        .for_each(|j| r.journey(site, j));
-    site.personas
-        .par_iter()
-        .filter(|p| only.is_none_or(|s| s.personas.contains(&p.item.id)))
-        .for_each(|p| r.persona(site, p));
+    // Pages are independent: render them on every core, the site-wide pages beside the
+    // journeys'. Each goes to the sink as it is made; what reaches the disk never depends on
+    // which thread finished first.
+    rayon::scope(|s| {
+        if only.is_none_or(|s| s.site_pages) {
+            s.spawn(|_| r.home(site));
+            s.spawn(|_| r.lists(site));
+            s.spawn(|_| r.cross_views(site, page_title));
+        }
+        s.spawn(|_| {
+            site.journeys
+                .par_iter()
+                .filter(|j| only.is_none_or(|s| s.journeys.contains(&j.item.id)))
+                .for_each(|j| r.journey(site, j))
+        });
+        s.spawn(|_| {
+            site.personas
+                .par_iter()
+                .filter(|p| only.is_none_or(|s| s.personas.contains(&p.item.id)))
+                .for_each(|p| r.persona(site, p))
+        });
+        if only.is_none() {
+            s.spawn(|_| {
+                site.pages
+                    .par_iter()
+                    .for_each(|page| r.markdown_page(site, page))
+            });
+            s.spawn(|_| r.not_found());
+            s.spawn(|_| r.static_files(site));
+        }
+    });
     if only.is_none() {
-        site.pages
-            .par_iter()
-            .for_each(|page| r.markdown_page(site, page));
-        r.not_found();
+        // After every page: the list is complete.
         r.sitemap();
-        r.static_files(site);
     }
-    let (mut out, mut problems) = (take(r.out), take(r.problems));
+    let mut problems = take(r.problems);
     if problems.is_empty() {
-        out.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(out)
+        Ok(Rendered {
+            pages: take(r.pages).len(),
+            png_entries: r
+                .png_entries
+                .into_inner()
+                .unwrap_or_else(|p| p.into_inner()),
+        })
     } else {
         problems.sort();
         Err(problems)
@@ -205,9 +248,12 @@ fn page_title(p: &crate::load::Page) -> String {
 }
 
 struct Renderer<'a> {
-    tera: tera::Tera,
+    tera: std::sync::Arc<tera::Tera>,
     info: &'a SiteInfo,
-    out: Mutex<Vec<OutputFile>>,
+    out: &'a dyn Sink,
+    /// The HTML pages made so far (for the sitemap).
+    pages: Mutex<Vec<String>>,
+    png_entries: Mutex<BTreeSet<PathBuf>>,
     problems: Mutex<Vec<Diagnostic>>,
     opts: &'a RenderOptions,
     /// Each journey's card, drawn the first time a page needs it: the home page, the lists,
@@ -225,10 +271,13 @@ impl Renderer<'_> {
     }
 
     fn push(&self, file: OutputFile) {
-        self.out
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(file);
+        if file.path.ends_with(".html") {
+            self.pages
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(file.path.clone());
+        }
+        self.out.put(file);
     }
 
     fn problem(&self, d: Diagnostic) {
@@ -346,17 +395,31 @@ impl Renderer<'_> {
         let mut page = self.page(&path, &j.title, &j.scenario, "journeys");
         if self.opts.png {
             page.image = self.absolute(&format!("journeys/{id}.png"));
-            match png_cache::png(&map.svg, self.opts.png_cache.as_deref()) {
-                Ok(png) => self.push(OutputFile {
-                    path: format!("journeys/{id}.png"),
-                    bytes: png,
-                }),
-                Err(e) => self.problem(Diagnostic::error(
+            let path = format!("journeys/{id}.png");
+            let cache = self.opts.png_cache.as_deref();
+            let written = png_cache::png(&map.svg, cache).and_then(|png| match png {
+                png_cache::Png::Drawn(bytes) => {
+                    self.push(OutputFile { path, bytes });
+                    Ok(())
+                }
+                png_cache::Png::Cached(from) => self
+                    .out
+                    .put_copy(path, &from)
+                    .map_err(|e| format!("cannot copy {}: {e}", from.display())),
+            });
+            if let Some(dir) = cache {
+                self.png_entries
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(png_cache::entry(dir, &map.svg));
+            }
+            if let Err(e) = written {
+                self.problem(Diagnostic::error(
                     &loaded.src.path,
                     (1, 1),
                     "png",
                     format!("cannot draw the PNG: {e}"),
-                )),
+                ));
             }
         }
         match serde_json::to_vec_pretty(j) {
@@ -481,14 +544,13 @@ impl Renderer<'_> {
         if self.info.base_url.is_none() {
             return;
         }
-        // Called after every page is rendered: the list is complete.
         let mut urls: Vec<String> = self
-            .out
+            .pages
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .iter()
-            .filter(|f| f.path.ends_with(".html") && f.path != "404.html")
-            .filter_map(|f| self.absolute(&f.path))
+            .filter(|p| *p != "404.html")
+            .filter_map(|p| self.absolute(p))
             .collect();
         urls.sort();
         let ctx = SitemapContext {

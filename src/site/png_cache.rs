@@ -34,14 +34,20 @@ fn zoom_for(svg: &str) -> f32 {
     (MAX_WIDTH / width).min(1.0)
 }
 
+/// A map's PNG: drawn now, or already in the cache folder.
+pub(crate) enum Png {
+    Drawn(Vec<u8>),
+    Cached(PathBuf),
+}
+
 /// The PNG of `svg`, from `cache` when it holds one; drawn (and stored) otherwise.
-pub(crate) fn png(svg: &str, cache: Option<&Path>) -> Result<Vec<u8>, String> {
+pub(crate) fn png(svg: &str, cache: Option<&Path>) -> Result<Png, String> {
     let Some(dir) = cache else {
-        return diagram::render_png(svg, zoom_for(svg));
+        return diagram::render_png(svg, zoom_for(svg)).map(Png::Drawn);
     };
-    let path = dir.join(format!("{}.png", key(svg)));
-    if let Ok(bytes) = std::fs::read(&path) {
-        return Ok(bytes);
+    let path = entry(dir, svg);
+    if path.is_file() {
+        return Ok(Png::Cached(path));
     }
     let bytes = diagram::render_png(svg, zoom_for(svg))?;
     // A cache that cannot be written only costs time next build; never fail the build for it.
@@ -51,14 +57,16 @@ pub(crate) fn png(svg: &str, cache: Option<&Path>) -> Result<Vec<u8>, String> {
             let _ = std::fs::remove_file(&tmp);
         }
     }
-    Ok(bytes)
+    Ok(Png::Drawn(bytes))
 }
 
-/// Removes cached pictures that none of `svgs` needs any more.
-pub(crate) fn prune<'a>(cache: &Path, svgs: impl Iterator<Item = &'a str>) {
-    let keep: BTreeSet<PathBuf> = svgs
-        .map(|s| cache.join(format!("{}.png", key(s))))
-        .collect();
+/// The cache file that holds (or will hold) the PNG of `svg`.
+pub(crate) fn entry(cache: &Path, svg: &str) -> PathBuf {
+    cache.join(format!("{}.png", key(svg)))
+}
+
+/// Removes cached pictures other than `keep` (the entries this build used).
+pub(crate) fn prune(cache: &Path, keep: &BTreeSet<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(cache) else {
         return;
     };
@@ -79,14 +87,17 @@ mod tests {
     #[test]
     fn a_cached_picture_is_reused_and_pruned_when_unused() {
         let dir = tempfile::tempdir().unwrap();
-        let first = png(SVG, Some(dir.path())).unwrap();
-        let file = dir.path().join(format!("{}.png", key(SVG)));
-        assert!(file.is_file());
-        // a hit returns the stored bytes, even if they differ from a fresh drawing
+        let Ok(Png::Drawn(first)) = png(SVG, Some(dir.path())) else {
+            panic!("a cold cache draws the picture")
+        };
+        let file = entry(dir.path(), SVG);
+        assert_eq!(std::fs::read(&file).unwrap(), first, "stored as drawn");
+        // a hit names the stored file, whatever it holds, and draws nothing
         std::fs::write(&file, b"cached").unwrap();
-        assert_eq!(png(SVG, Some(dir.path())).unwrap(), b"cached");
-        assert!(!first.is_empty());
-        prune(dir.path(), std::iter::empty());
+        assert!(matches!(png(SVG, Some(dir.path())), Ok(Png::Cached(p)) if p == file));
+        prune(dir.path(), &BTreeSet::from([file.clone()]));
+        assert!(file.exists(), "an entry in use is kept");
+        prune(dir.path(), &BTreeSet::new());
         assert!(!file.exists());
     }
 

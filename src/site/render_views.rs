@@ -57,97 +57,109 @@ impl Renderer<'_> {
         ));
     }
 
-    pub(super) fn cross_views(
-        &self,
-        site: &Site,
-        page_title: impl Fn(&crate::load::Page) -> String,
-    ) {
+    /// Every cross-journey page and export, one after another: `mod.rs` runs them beside the
+    /// journey pages, and one at a time keeps the largest contexts (every step of every map)
+    /// from being in memory at once.
+    pub(super) fn cross_views(&self, site: &Site, page_title: fn(&crate::load::Page) -> String) {
         let info = self.info;
-        let page = self.page(
-            "backlog.html",
-            "Opportunity backlog",
-            "Every opportunity across all maps, by impact and effort.",
-            "backlog",
-        );
-        self.emit(
-            "backlog.html",
-            "backlog.html",
-            &cross::backlog(site, info, page),
-        );
-        let page = self.page(
-            "pain-points.html",
-            "Pain points",
-            "Every pain point across all maps, by stage and by channel.",
-            "pain-points",
-        );
-        self.emit(
-            "pain-points.html",
-            "pain-points.html",
-            &cross::pains(site, info, page),
-        );
-        let page = self.page(
-            "channels.html",
-            "Channels × stages",
-            "Which channels carry each stage, and how customers feel there.",
-            "channels",
-        );
-        self.emit(
-            "channels.html",
-            "channels.html",
-            &cross::matrix(site, info, page),
-        );
-        let page = self.page(
-            "funnel.html",
-            "Funnel",
-            "Where customers drop off, stage by stage.",
-            "funnel",
-        );
-        self.emit(
-            "funnel.html",
-            "funnel.html",
-            &cross::funnels(site, info, page),
-        );
+        {
+            let page = self.page(
+                "backlog.html",
+                "Opportunity backlog",
+                "Every opportunity across all maps, by impact and effort.",
+                "backlog",
+            );
+            self.emit(
+                "backlog.html",
+                "backlog.html",
+                &cross::backlog(site, info, page),
+            );
+        }
+        {
+            let page = self.page(
+                "pain-points.html",
+                "Pain points",
+                "Every pain point across all maps, by stage and by channel.",
+                "pain-points",
+            );
+            self.emit(
+                "pain-points.html",
+                "pain-points.html",
+                &cross::pains(site, info, page),
+            );
+        }
+        {
+            let page = self.page(
+                "channels.html",
+                "Channels × stages",
+                "Which channels carry each stage, and how customers feel there.",
+                "channels",
+            );
+            self.emit(
+                "channels.html",
+                "channels.html",
+                &cross::matrix(site, info, page),
+            );
+        }
+        {
+            let page = self.page(
+                "funnel.html",
+                "Funnel",
+                "Where customers drop off, stage by stage.",
+                "funnel",
+            );
+            self.emit(
+                "funnel.html",
+                "funnel.html",
+                &cross::funnels(site, info, page),
+            );
+        }
         self.compare_pages(site);
-        let today = self.opts.today;
-        let sections = health::sections(site, today);
-        let page = self.page(
-            "health.html",
-            "Site health",
-            "What makes a map untrustworthy, with the file and line to fix.",
-            "health",
-        );
-        let ctx = HealthContext {
-            site: info,
-            page,
-            totals: health::totals(&sections),
-            sections,
-        };
-        self.emit("health.html", "health.html", &ctx);
-        let page = self.page(
-            "search.html",
-            "Search",
-            "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
-            "search",
-        );
-        self.emit(
-            "search.html",
-            "search.html",
-            &PlainContext { site: info, page },
-        );
-        match search::index_files(&search::entries(site, page_title)) {
-            Ok((json, js)) => {
-                self.file("search-index.json", json);
-                self.file("search-index.js", js);
+        {
+            let sections = health::sections(site, self.opts.today);
+            let page = self.page(
+                "health.html",
+                "Site health",
+                "What makes a map untrustworthy, with the file and line to fix.",
+                "health",
+            );
+            let ctx = HealthContext {
+                site: info,
+                page,
+                totals: health::totals(&sections),
+                sections,
+            };
+            self.emit("health.html", "health.html", &ctx);
+        }
+        {
+            let page = self.page(
+                    "search.html",
+                    "Search",
+                    "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
+                    "search",
+                );
+            self.emit(
+                "search.html",
+                "search.html",
+                &PlainContext { site: info, page },
+            );
+            match search::index_files(&search::entries(site, page_title)) {
+                Ok((json, js)) => {
+                    self.file("search-index.json", json);
+                    self.file("search-index.js", js);
+                }
+                Err(e) => self.json_problem(e),
             }
-            Err(e) => self.json_problem(e),
         }
         match export::site_json(site) {
             Ok(json) => self.file("site.json", json),
             Err(e) => self.json_problem(e),
         }
-        self.file("exports/steps.csv", export::steps_csv(site));
-        self.file("exports/pain-points.csv", export::pains_csv(site));
-        self.file("exports/opportunities.csv", export::opportunities_csv(site));
+        {
+            self.file("exports/steps.csv", export::steps_csv(site));
+            self.file("exports/pain-points.csv", export::pains_csv(site));
+            self.file("exports/opportunities.csv", export::opportunities_csv(site));
+        }
     }
 
     fn compare_pages(&self, site: &Site) {

@@ -7,6 +7,7 @@
 use crate::diag::Diagnostic;
 use include_dir::{include_dir, Dir};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
@@ -32,8 +33,23 @@ pub(crate) const TEMPLATES: [&str; 18] = [
     "search.html",
 ];
 
-/// Parses the theme's templates once, overridden by the site's own.
-pub(crate) fn templates(overrides: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
+/// The theme's templates, overridden by the site's own; parsed once per process for the same
+/// overrides (`serve` renders on every save, and parsing costs more than a journey page).
+pub(crate) fn templates(overrides: &[(String, String)]) -> Result<Arc<tera::Tera>, Diagnostic> {
+    type Parsed = (Vec<(String, String)>, Arc<tera::Tera>);
+    static LAST: Mutex<Option<Parsed>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((o, tera)) = last.as_ref() {
+        if o == overrides {
+            return Ok(Arc::clone(tera));
+        }
+    }
+    let tera = Arc::new(parse(overrides)?);
+    *last = Some((overrides.to_vec(), Arc::clone(&tera)));
+    Ok(tera)
+}
+
+fn parse(overrides: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     tera.set_escape_fn(escape_html);
@@ -73,6 +89,12 @@ pub(crate) fn templates(overrides: &[(String, String)]) -> Result<tera::Tera, Di
 /// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
 /// themselves are kept.
 fn escape_html(s: &str) -> String {
+    // Most text needs nothing: plain printable ASCII comes back as it is.
+    let plain =
+        |b: &u8| (b' '..0x7f).contains(b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+    if s.as_bytes().iter().all(plain) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
