@@ -21,6 +21,11 @@ mod site;
 mod starter;
 mod yaml;
 
+/// Rendering allocates many short-lived strings on every core; glibc's allocator spent about a
+/// quarter of a 1,000-journey build in malloc/free (perf), mimalloc far less.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     cli::run()
 }
