@@ -70,7 +70,7 @@ fn search_finds_a_touchpoints_step_and_the_backlog_sorts_by_effort() {
     // Search: type a touchpoint's word into the search box; that step comes first.
     let (word, url) = touchpoint_word(&out);
     let first_result =
-        "document.querySelector('#search-page-results [role=option] a').getAttribute('href')";
+        "document.querySelector('#search-page-results a[role=option]').getAttribute('href')";
     tab.goto(&file_url(&out, "search.html"));
     tab.eval("document.getElementById('search-page-q').focus()");
     tab.call("Input.insertText", json!({ "text": word }));
@@ -82,7 +82,7 @@ fn search_finds_a_touchpoints_step_and_the_backlog_sorts_by_effort() {
     );
     tab.key("ArrowDown", 40);
     let selected = tab.eval(
-        "document.querySelector('#search-page-results [role=option]').getAttribute('aria-selected')",
+        "document.querySelector('#search-page-results a[role=option]').getAttribute('aria-selected')",
     );
     assert_eq!(selected, json!("true"), "↓ selects the first result");
     tab.key("Enter", 13);
