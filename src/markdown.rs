@@ -32,6 +32,7 @@ fn render_with(text: &str, shift: usize) -> Rendered {
     // After `neutralise`: the drawn journeys are our own markup, not the author's.
     let mut events = crate::mermaid::draw_fences(events);
     let toc = anchor_headings(&mut events);
+    name_task_boxes(&mut events);
     let mut out = String::with_capacity(text.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered { html: out, toc }
@@ -184,6 +185,38 @@ fn anchor_headings(events: &mut [Event]) -> Vec<TocEntry> {
     toc
 }
 
+/// A task list's checkbox, named by its task's text: a bare `<input type=checkbox>` has no
+/// accessible name, so a screen reader would only say "checkbox, checked".
+fn name_task_boxes(events: &mut [Event]) {
+    for i in 0..events.len() {
+        let Event::TaskListMarker(done) = events[i] else {
+            continue;
+        };
+        let mut name = String::new();
+        for e in &events[i + 1..] {
+            match e {
+                Event::Text(t) | Event::Code(t) => name.push_str(t),
+                Event::SoftBreak | Event::HardBreak => name.push(' '),
+                Event::End(TagEnd::Item) | Event::Start(Tag::List(_)) => break,
+                _ => {}
+            }
+        }
+        let mut label = String::new();
+        for c in name.trim().chars() {
+            match c {
+                '&' => label.push_str("&amp;"),
+                '"' => label.push_str("&quot;"),
+                '<' => label.push_str("&lt;"),
+                '>' => label.push_str("&gt;"),
+                c => label.push(c),
+            }
+        }
+        let checked = if done { " checked" } else { "" };
+        let input = format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\">\n");
+        events[i] = Event::InlineHtml(CowStr::Boxed(input.into_boxed_str()));
+    }
+}
+
 /// Lowercase words joined by `-`; letters of any script are kept.
 pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
@@ -257,5 +290,18 @@ mod tests {
         assert!(r.html.contains("footnote"));
         assert!(r.html.contains("type=\"checkbox\""));
         assert!(r.html.contains("href=\"method.html#x\""));
+        let r = render("- [x] Ship **it** & <now>\n- [ ] Later\n  - [ ] sub\n");
+        assert!(
+            r.html.contains(
+                "<input type=\"checkbox\" disabled checked aria-label=\"Ship it &amp; &lt;now&gt;\">"
+            ),
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html.contains("disabled aria-label=\"Later\">"),
+            "{}",
+            r.html
+        );
     }
 }

@@ -1,9 +1,9 @@
 //! The small charts of the cross-journey views: the impact/effort matrix, the channel × stage
 //! heat map, the funnel and the current-vs-future curves.
 //!
-//! Same palette and SVG rules as the map: `role="img"` with a title and a description, author
-//! text escaped, and every colour paired with a number or a word, so nothing is read from
-//! colour alone. Inputs are plain numbers and words; the site decides what they mean.
+//! Same palette and SVG rules as the map: `role="img"` (`role="group"` when cells are links)
+//! with a title and a description, author text escaped, and every colour paired with a number
+//! or a word, so nothing is read from colour alone. Inputs are plain numbers and words; the site decides what they mean.
 
 use super::curve::monotone_path;
 use super::style::*;
@@ -11,10 +11,16 @@ use super::svg::{Anchor, Canvas, Esc, N};
 use super::text::{Text, Weight};
 use crate::model::EmotionScale;
 
+/// The chart's `<svg>`: `role="img"`, or `role="group"` for a chart holding links (an image's
+/// content is hidden from assistive technology, links included).
 fn open(id: &str, w: f32, h: f32, title: &str, desc: &str) -> String {
+    open_as("img", id, w, h, title, desc)
+}
+
+fn open_as(role: &str, id: &str, w: f32, h: f32, title: &str, desc: &str) -> String {
     let (p, w, h) = (Esc(id), N(w), N(h));
     format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"img\" aria-labelledby=\"{p}-title {p}-desc\" font-family=\"{FONT_STACK}\">\n<title id=\"{p}-title\">{}</title>\n<desc id=\"{p}-desc\">{}</desc>\n<rect width=\"{w}\" height=\"{h}\" fill=\"{PAGE}\"/>\n",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" viewBox=\"0 0 {w} {h}\" width=\"{w}\" height=\"{h}\" role=\"{role}\" aria-labelledby=\"{p}-title {p}-desc\" font-family=\"{FONT_STACK}\">\n<title id=\"{p}-title\">{}</title>\n<desc id=\"{p}-desc\">{}</desc>\n<rect width=\"{w}\" height=\"{h}\" fill=\"{PAGE}\"/>\n",
         Esc(title),
         Esc(desc)
     )
@@ -226,13 +232,23 @@ pub(crate) fn heat_map_svg(
                 .as_ref()
                 .map_or_else(|| BADGE.to_string(), |(m, _)| emotion_colour(*m, scale));
             let ink = on(&fill);
-            c.put(format_args!("<a href=\"{}\">", Esc(&cell.href)));
-            c.rect(rect, 6.0, &fill, None);
             let count = format!(
                 "{} touchpoint{}",
                 cell.count,
                 if cell.count == 1 { "" } else { "s" }
             );
+            let mean = cell
+                .mean
+                .as_ref()
+                .map_or("no score".to_string(), |(_, s)| format!("mean {s}"));
+            // Named by its `<title>` (also a tooltip): the visible words first, then the cell.
+            c.put(format_args!(
+                "<a href=\"{}\"><title>{count}, {mean}: {} × {}</title>",
+                Esc(&cell.href),
+                Esc(name),
+                Esc(&stages[i])
+            ));
+            c.rect(rect, 6.0, &fill, None);
             label(
                 &mut c,
                 &count,
@@ -242,10 +258,6 @@ pub(crate) fn heat_map_svg(
                 ink,
                 Anchor::Middle,
             );
-            let mean = cell
-                .mean
-                .as_ref()
-                .map_or("no score".to_string(), |(_, s)| format!("mean {s}"));
             label(
                 &mut c,
                 &mean,
@@ -263,7 +275,7 @@ pub(crate) fn heat_map_svg(
         channels.len(),
         stages.len()
     );
-    let mut out = open(id, w, h, "Channel × stage matrix", &desc);
+    let mut out = open_as("group", id, w, h, "Channel × stage matrix", &desc);
     out.push_str(&c.out);
     out.push_str("</svg>");
     out

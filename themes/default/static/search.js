@@ -104,11 +104,13 @@
       active = -1;
       input.removeAttribute("aria-activedescendant");
       results.forEach(function (e, k) {
+        /* The link is the option (an option holding a link would nest interactive controls). */
         var li = document.createElement("li");
-        li.id = list.id + "-" + k;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
+        li.setAttribute("role", "none");
         var a = document.createElement("a");
+        a.id = list.id + "-" + k;
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
         a.href = root + e.url;
         a.tabIndex = -1;
         var kind = document.createElement("span");
@@ -159,8 +161,7 @@
         var opts = options();
         if (opts.length) {
           ev.preventDefault();
-          var a = opts[Math.max(active, 0)].querySelector("a");
-          if (a) location.href = a.href;
+          location.href = opts[Math.max(active, 0)].href;
         }
       }
     });
