@@ -8,6 +8,7 @@ use crate::model::{EmotionScale, EvidenceSource, Journey, Persona};
 use crate::path;
 use crate::yaml::Seg;
 use jiff::civil::Date;
+use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Checks everything; `today` decides which maps are overdue for review.
@@ -19,12 +20,28 @@ pub(crate) fn check(site: &Site, today: Date) -> Vec<Diagnostic> {
     };
     c.config();
     c.unique_ids();
-    for p in &site.personas {
-        c.persona(p);
-    }
-    for j in &site.journeys {
-        c.journey(j);
-    }
+    // Each file's own rules are independent of the others': check them on every core, in
+    // file order (`serve` runs this after every save).
+    let each = |f: &(dyn Fn(&mut Checker) + Sync)| {
+        let mut one = Checker {
+            site,
+            today,
+            out: Vec::new(),
+        };
+        f(&mut one);
+        one.out
+    };
+    let personas: Vec<Vec<Diagnostic>> = site
+        .personas
+        .par_iter()
+        .map(|p| each(&|c| c.persona(p)))
+        .collect();
+    let journeys: Vec<Vec<Diagnostic>> = site
+        .journeys
+        .par_iter()
+        .map(|j| each(&|c| c.journey(j)))
+        .collect();
+    c.out.extend(personas.into_iter().chain(journeys).flatten());
     c.hierarchy();
     c.page_slugs();
     c.mermaid();

@@ -96,6 +96,14 @@ fn patch(files: Vec<OutputFile>, whole: bool, version: u64, background: bool) ->
 }
 
 fn site_pages_worker(jobs: &Receiver<SitePagesJob>, hub: &Hub) {
+    // Its own one-thread pool: the site-wide pages take a second or more on a large site, and
+    // in the global pool they would hold both cores while the next save waits to render the
+    // edited map's page.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .thread_name(|_| "trailmap-site-pages-render".into())
+        .build()
+        .ok();
     let mut model = SitePagesModel::default();
     while let Ok(job) = jobs.recv() {
         model.apply(job);
@@ -104,7 +112,11 @@ fn site_pages_worker(jobs: &Receiver<SitePagesJob>, hub: &Hub) {
             model.apply(job);
         }
         let started = Instant::now();
-        match model.render() {
+        let rendered = match &pool {
+            Some(pool) => pool.install(|| model.render()),
+            None => model.render(),
+        };
+        match rendered {
             Some((Ok(files), version)) => {
                 if let Some(changed) = hub.publish(patch(files, false, version, true)) {
                     let ms = started.elapsed().as_millis();
