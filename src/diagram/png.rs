@@ -29,9 +29,29 @@ pub(super) fn options() -> &'static usvg::Options<'static> {
 /// Renders `svg` to PNG bytes; `zoom` 1.0 is one pixel per SVG unit.
 pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
     let pixmap = render_pixmap(svg, zoom)?;
-    pixmap
-        .encode_png()
-        .map_err(|e| format!("cannot encode the PNG: {e}"))
+    encode(&pixmap).map_err(|e| format!("cannot encode the PNG: {e}"))
+}
+
+/// PNG bytes of a rendered map. Maps are opaque (they paint their own background), so the
+/// usual path writes RGB straight from the pixels, with no un-premultiplying copy, and
+/// compresses with the fast deflater: together a fifth of the cost of tiny-skia's
+/// `encode_png` on a 3200-px map, for a file about as large.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
+    let data = pixmap.data();
+    if !data.chunks_exact(4).all(|px| px[3] == 255) {
+        return pixmap.encode_png();
+    }
+    let rgb: Vec<u8> = data
+        .chunks_exact(4)
+        .flat_map(|px| [px[0], px[1], px[2]])
+        .collect();
+    let mut out = Vec::with_capacity(rgb.len() / 8);
+    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    enc.set_color(png::ColorType::Rgb);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.set_compression(png::Compression::Fast);
+    enc.write_header()?.write_image_data(&rgb)?;
+    Ok(out)
 }
 
 pub(super) fn render_pixmap(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
