@@ -31,6 +31,9 @@ impl From<usize> for Seg {
 }
 
 /// Builds a path from keys and indices: `path!["stages", 2, "steps", 0, "id"]`.
+// Exported only so modules can `use crate::path` (a `pub(crate) use` clashes with the
+// built-in `#[path]` attribute); it names crate-private types, so no one else can use it.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! path {
     ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
