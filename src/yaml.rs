@@ -93,8 +93,20 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions)
         });
     }
     too_deep(text)?;
-    let value = serde_yaml::from_str::<T>(text).map_err(explain)?;
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| inside(text, explain(e)))?;
     Ok((value, Positions::lazy(text)))
+}
+
+/// Keeps an error's position inside the text. serde_yaml places an error it meets at the
+/// very end (an unfinished key on a last line without a newline) on the line after the last;
+/// the author is better served by the end of the last line.
+fn inside(text: &str, mut err: YamlError) -> YamlError {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line = err.line.clamp(1, lines.len());
+    let width = lines[line - 1].chars().count();
+    let col = if line < err.line { width + 1 } else { err.col };
+    (err.line, err.col) = (line, col.clamp(1, width + 1));
+    err
 }
 
 /// Deeper flow nesting (`[[[…`) than any real file has is refused before parsing: the YAML
@@ -449,6 +461,12 @@ mod tests {
         let err = from_str::<Doc>("title: a: b\n").unwrap_err();
         assert_eq!(err.code, "yaml-syntax");
         assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn an_error_at_the_very_end_points_inside_the_text() {
+        let err = from_str::<Doc>("title: x\nitems:# c").unwrap_err();
+        assert_eq!((err.code, err.line, err.col), ("yaml-syntax", 2, 10));
     }
 
     #[test]
