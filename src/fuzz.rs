@@ -75,8 +75,10 @@ pub fn mermaid(data: &[u8]) -> Outcome {
     let Ok(text) = std::str::from_utf8(data) else {
         return out;
     };
+    // As a build gets it from the loader.
+    let text = load::lone_cr_to_lf(text.to_string());
     let fenced = format!("```mermaid\njourney\n{text}\n```\n");
-    for (name, page) in [("page.md", text), ("fenced.md", fenced.as_str())] {
+    for (name, page) in [("page.md", text.as_str()), ("fenced.md", fenced.as_str())] {
         let file = PathBuf::from(name);
         out.problems
             .extend(crate::mermaid::check_markdown(page, &file, 1));
@@ -165,10 +167,15 @@ fn site_with(rel: &str, data: &[u8], loaded: fn(&Site, &Path) -> bool) -> Outcom
         problems,
         texts: files
             .iter()
-            .map(|(p, b)| (p.clone(), String::from_utf8_lossy(b).into_owned()))
+            .map(|(p, b)| (p.clone(), lines_as_loaded(b)))
             .collect(),
         html,
     }
+}
+
+/// A file's text with lines as the loader and the problem report count them.
+fn lines_as_loaded(bytes: &[u8]) -> String {
+    load::lone_cr_to_lf(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// True when our HTML (attributes in double quotes) holds a `<script>` element or a script

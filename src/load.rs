@@ -461,10 +461,27 @@ fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
         )
         .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
-    Ok(text
+    let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
-        .unwrap_or(text))
+        .unwrap_or(text);
+    Ok(lone_cr_to_lf(text))
+}
+
+/// YAML and Markdown take a lone carriage return (old Mac line endings, or a stray one) as a
+/// line break, while trailmap counts lines by `\n`. Each becomes a `\n` on the way in, so
+/// every line number agrees with the parsers (and with most editors). `\r\n` stays.
+pub(crate) fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lone = c == '\r' && chars.peek() != Some(&'\n');
+        out.push(if lone { '\n' } else { c });
+    }
+    out
 }
 
 /// Files below `root/dir` with one of `exts` (any extension when empty), sorted, relative to
@@ -580,6 +597,14 @@ mod tests {
         assert_eq!(line, 4);
         assert!(split_front_matter("name: A\n").is_err());
         assert!(split_front_matter("---\nname: A\n").is_err());
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_breaks() {
+        assert_eq!(lone_cr_to_lf("a\rb\r\nc\r".into()), "a\nb\r\nc\n");
+        let files = [(PathBuf::from("a.md"), b"---\rname: A\r---\rbody".to_vec())];
+        let text = Files::Memory(&files).read(Path::new("a.md")).unwrap();
+        assert_eq!(split_front_matter(&text).unwrap(), ("name: A\n", "body", 4));
     }
 
     #[test]
