@@ -450,9 +450,10 @@ fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
     }
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
-        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let col = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        let good = lone_cr_to_lf(String::from_utf8_lossy(good).into_owned());
+        let line_start = good.rfind('\n').map_or(0, |i| i + 1);
+        let line = 1 + good.matches('\n').count();
+        let col = 1 + good[line_start..].chars().count();
         Diagnostic::error(
             rel,
             (line, col),
@@ -605,6 +606,9 @@ mod tests {
         let files = [(PathBuf::from("a.md"), b"---\rname: A\r---\rbody".to_vec())];
         let text = Files::Memory(&files).read(Path::new("a.md")).unwrap();
         assert_eq!(split_front_matter(&text).unwrap(), ("name: A\n", "body", 4));
+        let files = [(PathBuf::from("b.md"), b"a\rbc\xff".to_vec())];
+        let err = Files::Memory(&files).read(Path::new("b.md")).unwrap_err();
+        assert_eq!((err.code, err.line, err.col), ("not-utf8", 2, 3));
     }
 
     #[test]
