@@ -145,7 +145,8 @@ enum Verbosity {
     Verbose,
 }
 
-pub(crate) fn run() -> ExitCode {
+/// Runs the `trailmap` command on the process arguments and returns its exit code.
+pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let verbosity = match (cli.quiet, cli.verbose) {
         (true, _) => Verbosity::Quiet,

@@ -70,39 +70,109 @@ pub(crate) struct Site {
     pub unloaded: Vec<String>,
 }
 
+/// Where a site's files come from: the site folder, or texts already in memory. The fuzz
+/// targets use the latter, so they run the very loader a build runs, without touching disk.
+pub(crate) enum Files<'a> {
+    Disk(&'a Path),
+    /// (path relative to the site folder, contents)
+    Memory(&'a [(PathBuf, Vec<u8>)]),
+}
+
+impl Files<'_> {
+    fn root(&self) -> PathBuf {
+        match self {
+            Files::Disk(root) => root.to_path_buf(),
+            Files::Memory(_) => PathBuf::new(),
+        }
+    }
+
+    fn has(&self, rel: &Path) -> bool {
+        match self {
+            Files::Disk(root) => root.join(rel).is_file(),
+            Files::Memory(files) => files.iter().any(|(p, _)| p == rel),
+        }
+    }
+
+    /// Files below `dir` with one of `exts` (any extension when empty), sorted; see
+    /// `files_under`.
+    fn under(&self, dir: &str, exts: &[&str], problems: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+        match self {
+            Files::Disk(root) => files_under(root, dir, exts, problems),
+            Files::Memory(files) => {
+                let mut found: Vec<&PathBuf> = files
+                    .iter()
+                    .map(|(p, _)| p)
+                    .filter(|p| {
+                        p.strip_prefix(dir).is_ok_and(|below| {
+                            below.components().all(|c| !is_ignored(c.as_os_str()))
+                        })
+                    })
+                    .collect();
+                found.sort();
+                found
+                    .into_iter()
+                    .filter(|rel| has_ext(rel, dir, exts, problems))
+                    .cloned()
+                    .collect()
+            }
+        }
+    }
+
+    /// The file as UTF-8 text; see `read_text`.
+    fn read(&self, rel: &Path) -> Result<String, Diagnostic> {
+        match self {
+            Files::Disk(root) => read_text(root, rel),
+            Files::Memory(files) => {
+                let bytes = files.iter().find(|(p, _)| p == rel).map(|(_, b)| b);
+                let bytes = bytes.ok_or_else(|| {
+                    Diagnostic::error(rel, (1, 1), "io", "cannot read the file: not found")
+                        .hint("check that the file exists and is readable")
+                })?;
+                decode(rel, bytes.clone())
+            }
+        }
+    }
+}
+
 /// Reads the whole site. Returns the site when its config loaded, and every problem found.
 pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
+    load_files(&Files::Disk(root))
+}
+
+/// `load`, from wherever `files` are.
+pub(crate) fn load_files(files: &Files) -> (Option<Site>, Vec<Diagnostic>) {
     let mut problems = Vec::new();
-    let config = load_config(root, &mut problems);
+    let config = load_config(files, &mut problems);
     let mut journeys = Vec::new();
     let mut unloaded = Vec::new();
-    let files = files_under(root, "journeys", &["yaml", "yml", "md"], &mut problems);
-    for (rel, journey) in parse_all(root, files, load_journey, &mut problems) {
+    let found = files.under("journeys", &["yaml", "yml", "md"], &mut problems);
+    for (rel, journey) in parse_all(files, found, journey_from, &mut problems) {
         match journey {
             Some(journey) => journeys.push(journey),
             None => unloaded.push(stem(&rel)),
         }
     }
     let mut personas = Vec::new();
-    let files = files_under(root, "personas", &["md"], &mut problems);
-    for (rel, persona) in parse_all(root, files, load_persona, &mut problems) {
+    let found = files.under("personas", &["md"], &mut problems);
+    for (rel, persona) in parse_all(files, found, persona_from, &mut problems) {
         match persona {
             Some(persona) => personas.push(persona),
             None => unloaded.push(stem(&rel)),
         }
     }
-    let files = files_under(root, "pages", &["md"], &mut problems);
-    let mut pages: Vec<Page> = parse_all(root, files, load_page, &mut problems)
+    let found = files.under("pages", &["md"], &mut problems);
+    let mut pages: Vec<Page> = parse_all(files, found, load_page, &mut problems)
         .into_iter()
         .filter_map(|(_, page)| page)
         .collect();
-    let assets = files_under(root, "assets", &[], &mut problems)
+    let assets = files
+        .under("assets", &[], &mut problems)
         .iter()
         .filter_map(|p| p.strip_prefix("assets").ok().map(slash_path))
         .collect();
     let mut templates = Vec::new();
-    for rel in files_under(root, "templates", &["html", "xml", "txt"], &mut problems) {
-        if let Ok(text) = read_text(root, &rel) {
+    for rel in files.under("templates", &["html", "xml", "txt"], &mut problems) {
+        if let Ok(text) = files.read(&rel) {
             if let Ok(name) = rel.strip_prefix("templates") {
                 templates.push((slash_path(name), text));
             }
@@ -112,7 +182,7 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
     personas.sort_by(|a, b| a.item.id.cmp(&b.item.id).then(a.src.path.cmp(&b.src.path)));
     pages.sort_by(|a, b| a.slug.cmp(&b.slug));
     let site = config.map(|(config, config_src)| Site {
-        root: root.to_path_buf(),
+        root: files.root(),
         config,
         config_src,
         journeys,
@@ -127,13 +197,22 @@ pub(crate) fn load(root: &Path) -> (Option<Site>, Vec<Diagnostic>) {
 
 /// One journey file, read as `load` reads it; `trailmap serve` re-reads just the files
 /// that changed with it.
+#[cfg(feature = "serve")]
 pub(crate) fn load_journey(
     root: &Path,
     rel: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Loaded<Journey>> {
+    journey_from(&Files::Disk(root), rel, problems)
+}
+
+fn journey_from(
+    files: &Files,
+    rel: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Loaded<Journey>> {
     let is_md = rel.extension().is_some_and(|e| e == "md");
-    let (mut item, src, body) = load_doc::<Journey>(root, rel, is_md, problems)?;
+    let (mut item, src, body) = load_doc::<Journey>(files, rel, is_md, problems)?;
     if item.id.is_empty() {
         item.id = stem(rel);
     }
@@ -142,12 +221,21 @@ pub(crate) fn load_journey(
 }
 
 /// One persona file, read as `load` reads it (see `load_journey`).
+#[cfg(feature = "serve")]
 pub(crate) fn load_persona(
     root: &Path,
     rel: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Loaded<Persona>> {
-    let (mut item, src, body) = load_doc::<Persona>(root, rel, true, problems)?;
+    persona_from(&Files::Disk(root), rel, problems)
+}
+
+fn persona_from(
+    files: &Files,
+    rel: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Loaded<Persona>> {
+    let (mut item, src, body) = load_doc::<Persona>(files, rel, true, problems)?;
     if item.id.is_empty() {
         item.id = stem(rel);
     }
@@ -157,17 +245,17 @@ pub(crate) fn load_persona(
 
 /// Parses files on every core; results and problems come back in the files' order.
 fn parse_all<T: Send>(
-    root: &Path,
-    files: Vec<PathBuf>,
-    parse: fn(&Path, &Path, &mut Vec<Diagnostic>) -> Option<T>,
+    files: &Files,
+    found: Vec<PathBuf>,
+    parse: fn(&Files, &Path, &mut Vec<Diagnostic>) -> Option<T>,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<(PathBuf, Option<T>)> {
     use rayon::prelude::*;
-    let parsed: Vec<(PathBuf, Option<T>, Vec<Diagnostic>)> = files
+    let parsed: Vec<(PathBuf, Option<T>, Vec<Diagnostic>)> = found
         .into_par_iter()
         .map(|rel| {
             let mut found = Vec::new();
-            let item = parse(root, &rel, &mut found);
+            let item = parse(files, &rel, &mut found);
             (rel, item, found)
         })
         .collect();
@@ -180,9 +268,10 @@ fn parse_all<T: Send>(
         .collect()
 }
 
-fn load_config(root: &Path, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfig, Source)> {
+fn load_config(files: &Files, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfig, Source)> {
     let rel = PathBuf::from(CONFIG_FILE);
-    if !root.join(&rel).is_file() {
+    if !files.has(&rel) {
+        let root = files.root();
         let what = if root.is_dir() {
             "no trailmap.yaml in this folder"
         } else {
@@ -199,11 +288,11 @@ fn load_config(root: &Path, problems: &mut Vec<Diagnostic>) -> Option<(SiteConfi
         );
         return None;
     }
-    load_doc::<SiteConfig>(root, &rel, false, problems).map(|(c, src, _)| (c, src))
+    load_doc::<SiteConfig>(files, &rel, false, problems).map(|(c, src, _)| (c, src))
 }
 
-fn load_page(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Page> {
-    let text = read_text(root, rel).map_err(|d| problems.push(d)).ok()?;
+fn load_page(files: &Files, rel: &Path, problems: &mut Vec<Diagnostic>) -> Option<Page> {
+    let text = files.read(rel).map_err(|d| problems.push(d)).ok()?;
     let slug = slash_path(
         rel.strip_prefix("pages")
             .unwrap_or(rel)
@@ -242,12 +331,12 @@ type Parsed<T> = (T, Source, Option<(String, usize)>);
 
 /// Reads one YAML file, or one Markdown file with YAML front matter.
 fn load_doc<T: DeserializeOwned>(
-    root: &Path,
+    files: &Files,
     rel: &Path,
     front_matter: bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Parsed<T>> {
-    let text = read_text(root, rel).map_err(|d| problems.push(d)).ok()?;
+    let text = files.read(rel).map_err(|d| problems.push(d)).ok()?;
     parse_doc(&text, rel, front_matter, problems)
 }
 
@@ -326,32 +415,45 @@ fn split_front_matter(text: &str) -> Result<(&str, &str, usize), FrontMatterErro
 }
 
 /// Reads a file as UTF-8 text, refusing huge and non-UTF-8 files with a positioned message.
-pub(crate) fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
+fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
     let path = root.join(rel);
     let io_err = |e: std::io::Error| {
         Diagnostic::error(rel, (1, 1), "io", format!("cannot read the file: {e}"))
             .hint("check that the file exists and is readable")
     };
+    // Checked before reading, so a stray video is never read into memory.
     let size = std::fs::metadata(&path).map_err(io_err)?.len();
     if size > MAX_FILE_BYTES {
-        return Err(Diagnostic::error(
-            rel,
-            (1, 1),
-            "file-too-large",
-            format!(
-                "the file is {:.1} MB; trailmap reads files up to {} MB",
-                size as f64 / 1e6,
-                MAX_FILE_BYTES >> 20
-            ),
-        )
-        .hint("split it into several files, or move it out of the site folder"));
+        return Err(too_large(rel, size));
     }
-    let bytes = std::fs::read(&path).map_err(io_err)?;
+    decode(rel, std::fs::read(&path).map_err(io_err)?)
+}
+
+fn too_large(rel: &Path, size: u64) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        (1, 1),
+        "file-too-large",
+        format!(
+            "the file is {:.1} MB; trailmap reads files up to {} MB",
+            size as f64 / 1e6,
+            MAX_FILE_BYTES >> 20
+        ),
+    )
+    .hint("split it into several files, or move it out of the site folder")
+}
+
+/// A file's bytes as text: at most `MAX_FILE_BYTES`, UTF-8, without a byte order mark.
+fn decode(rel: &Path, bytes: Vec<u8>) -> Result<String, Diagnostic> {
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(rel, bytes.len() as u64));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-        let line = 1 + good.iter().filter(|b| **b == b'\n').count();
-        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
-        let col = 1 + String::from_utf8_lossy(&good[line_start..]).chars().count();
+        let good = lone_cr_to_lf(String::from_utf8_lossy(good).into_owned());
+        let line_start = good.rfind('\n').map_or(0, |i| i + 1);
+        let line = 1 + good.matches('\n').count();
+        let col = 1 + good[line_start..].chars().count();
         Diagnostic::error(
             rel,
             (line, col),
@@ -360,10 +462,27 @@ pub(crate) fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
         )
         .hint("save it as UTF-8 (most editors offer this under \"Save with encoding\")")
     })?;
-    Ok(text
+    let text = text
         .strip_prefix('\u{feff}')
         .map(str::to_string)
-        .unwrap_or(text))
+        .unwrap_or(text);
+    Ok(lone_cr_to_lf(text))
+}
+
+/// YAML and Markdown take a lone carriage return (old Mac line endings, or a stray one) as a
+/// line break, while trailmap counts lines by `\n`. Each becomes a `\n` on the way in, so
+/// every line number agrees with the parsers (and with most editors). `\r\n` stays.
+pub(crate) fn lone_cr_to_lf(text: String) -> String {
+    if !text.contains('\r') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        let lone = c == '\r' && chars.peek() != Some(&'\n');
+        out.push(if lone { '\n' } else { c });
+    }
+    out
 }
 
 /// Files below `root/dir` with one of `exts` (any extension when empty), sorted, relative to
@@ -416,26 +535,32 @@ fn files_under(
         }
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
-        let ext_ok = exts.is_empty()
-            || path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| exts.contains(&e));
-        if ext_ok {
+        if has_ext(&rel, dir, exts, problems) {
             out.push(rel);
-        } else {
-            problems.push(
-                Diagnostic::warning(
-                    &rel,
-                    (1, 1),
-                    "ignored-file",
-                    format!("not a file trailmap reads in {dir}/; it is ignored"),
-                )
-                .hint(format!("expected one of: .{}", exts.join(", ."))),
-            );
         }
     }
     out
+}
+
+/// True when `rel` has one of `exts` (or `exts` is empty); warns about it otherwise.
+fn has_ext(rel: &Path, dir: &str, exts: &[&str], problems: &mut Vec<Diagnostic>) -> bool {
+    let ok = exts.is_empty()
+        || rel
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| exts.contains(&e));
+    if !ok {
+        problems.push(
+            Diagnostic::warning(
+                rel,
+                (1, 1),
+                "ignored-file",
+                format!("not a file trailmap reads in {dir}/; it is ignored"),
+            )
+            .hint(format!("expected one of: .{}", exts.join(", ."))),
+        );
+    }
+    ok
 }
 
 /// Dotfiles, editor swap and backup files: never content.
@@ -473,6 +598,17 @@ mod tests {
         assert_eq!(line, 4);
         assert!(split_front_matter("name: A\n").is_err());
         assert!(split_front_matter("---\nname: A\n").is_err());
+    }
+
+    #[test]
+    fn lone_carriage_returns_become_line_breaks() {
+        assert_eq!(lone_cr_to_lf("a\rb\r\nc\r".into()), "a\nb\r\nc\n");
+        let files = [(PathBuf::from("a.md"), b"---\rname: A\r---\rbody".to_vec())];
+        let text = Files::Memory(&files).read(Path::new("a.md")).unwrap();
+        assert_eq!(split_front_matter(&text).unwrap(), ("name: A\n", "body", 4));
+        let files = [(PathBuf::from("b.md"), b"a\rbc\xff".to_vec())];
+        let err = Files::Memory(&files).read(Path::new("b.md")).unwrap_err();
+        assert_eq!((err.code, err.line, err.col), ("not-utf8", 2, 3));
     }
 
     #[test]

@@ -116,7 +116,8 @@ fn source_line(path: &Path, n: usize) -> Option<String> {
     if n == 0 || std::fs::metadata(path).ok()?.len() > crate::load::MAX_FILE_BYTES {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
+    // Lines counted as the loader counts them (a lone `\r` ends a line).
+    let text = crate::load::lone_cr_to_lf(std::fs::read_to_string(path).ok()?);
     let line = text.lines().nth(n - 1)?;
     let clean: String = line
         .chars()

@@ -31,6 +31,9 @@ impl From<usize> for Seg {
 }
 
 /// Builds a path from keys and indices: `path!["stages", 2, "steps", 0, "id"]`.
+// Exported only so modules can `use crate::path` (a `pub(crate) use` clashes with the
+// built-in `#[path]` attribute); it names crate-private types, so no one else can use it.
+#[doc(hidden)]
 #[macro_export]
 macro_rules! path {
     ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
@@ -90,7 +93,7 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<(T, Positions)
         });
     }
     too_deep(text)?;
-    let value = serde_yaml::from_str::<T>(text).map_err(|e| explain(text, e))?;
+    let value = serde_yaml::from_str::<T>(text).map_err(|e| inside(text, explain(text, e)))?;
     Ok((value, Positions::lazy(text)))
 }
 
@@ -106,6 +109,18 @@ fn line_col(text: &str, index: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let start = before.rfind('\n').map_or(0, |i| i + 1);
     (line, before[start..].chars().count() + 1)
+}
+
+/// Keeps an error's position inside the text. serde_yaml places an error it meets at the
+/// very end (an unfinished key on a last line without a newline) on the line after the last;
+/// the author is better served by the end of the last line.
+fn inside(text: &str, mut err: YamlError) -> YamlError {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let line = err.line.clamp(1, lines.len());
+    let width = lines[line - 1].chars().count();
+    let col = if line < err.line { width + 1 } else { err.col };
+    (err.line, err.col) = (line, col.clamp(1, width + 1));
+    err
 }
 
 /// Deeper flow nesting (`[[[…`) than any real file has is refused before parsing: the YAML
@@ -460,6 +475,12 @@ mod tests {
         let err = from_str::<Doc>("title: a: b\n").unwrap_err();
         assert_eq!(err.code, "yaml-syntax");
         assert!(err.hint.is_some());
+    }
+
+    #[test]
+    fn an_error_at_the_very_end_points_inside_the_text() {
+        let err = from_str::<Doc>("title: x\nitems:# c").unwrap_err();
+        assert_eq!((err.code, err.line, err.col), ("yaml-syntax", 2, 10));
     }
 
     #[test]

@@ -8,7 +8,8 @@ use crate::schema::{self, Kind};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 
-const FILES: [(&str, &str); 4] = [
+/// The starter site, file by file; `{today}` marks where `init` writes today's date.
+pub(crate) const FILES: [(&str, &str); 4] = [
     ("trailmap.yaml", include_str!("files/trailmap.yaml")),
     ("personas/alex.md", include_str!("files/personas/alex.md")),
     (
