@@ -62,104 +62,78 @@ impl Renderer<'_> {
     /// from being in memory at once.
     pub(super) fn cross_views(&self, site: &Site, page_title: fn(&crate::load::Page) -> String) {
         let info = self.info;
-        {
-            let page = self.page(
-                "backlog.html",
-                "Opportunity backlog",
-                "Every opportunity across all maps, by impact and effort.",
-                "backlog",
-            );
-            self.emit(
-                "backlog.html",
-                "backlog.html",
-                &cross::backlog(site, info, page),
-            );
-        }
-        {
-            let page = self.page(
-                "pain-points.html",
-                "Pain points",
-                "Every pain point across all maps, by stage and by channel.",
-                "pain-points",
-            );
-            self.emit(
-                "pain-points.html",
-                "pain-points.html",
-                &cross::pains(site, info, page),
-            );
-        }
-        {
-            let page = self.page(
-                "channels.html",
-                "Channels × stages",
-                "Which channels carry each stage, and how customers feel there.",
-                "channels",
-            );
-            self.emit(
-                "channels.html",
-                "channels.html",
-                &cross::matrix(site, info, page),
-            );
-        }
-        {
-            let page = self.page(
-                "funnel.html",
-                "Funnel",
-                "Where customers drop off, stage by stage.",
-                "funnel",
-            );
-            self.emit(
-                "funnel.html",
-                "funnel.html",
-                &cross::funnels(site, info, page),
-            );
-        }
+        self.view(
+            "backlog",
+            "Opportunity backlog",
+            "Every opportunity across all maps, by impact and effort.",
+            |page| cross::backlog(site, info, page),
+        );
+        self.view(
+            "pain-points",
+            "Pain points",
+            "Every pain point across all maps, by stage and by channel.",
+            |page| cross::pains(site, info, page),
+        );
+        self.view(
+            "channels",
+            "Channels × stages",
+            "Which channels carry each stage, and how customers feel there.",
+            |page| cross::matrix(site, info, page),
+        );
+        self.view(
+            "funnel",
+            "Funnel",
+            "Where customers drop off, stage by stage.",
+            |page| cross::funnels(site, info, page),
+        );
         self.compare_pages(site);
-        {
-            let sections = health::sections(site, self.opts.today);
-            let page = self.page(
-                "health.html",
-                "Site health",
-                "What makes a map untrustworthy, with the file and line to fix.",
-                "health",
-            );
-            let ctx = HealthContext {
-                site: info,
-                page,
-                totals: health::totals(&sections),
-                sections,
-            };
-            self.emit("health.html", "health.html", &ctx);
-        }
-        {
-            let page = self.page(
-                    "search.html",
-                    "Search",
-                    "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
-                    "search",
-                );
-            self.emit(
-                "search.html",
-                "search.html",
-                &PlainContext { site: info, page },
-            );
-            match search::index_files(&search::entries(site, page_title)) {
-                Ok((json, js)) => {
-                    self.file("search-index.json", json);
-                    self.file("search-index.js", js);
+        self.view(
+            "health",
+            "Site health",
+            "What makes a map untrustworthy, with the file and line to fix.",
+            |page| {
+                let sections = health::sections(site, self.opts.today);
+                HealthContext {
+                    site: info,
+                    page,
+                    totals: health::totals(&sections),
+                    sections,
                 }
-                Err(e) => self.json_problem(e),
+            },
+        );
+        self.view(
+            "search",
+            "Search",
+            "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
+            |page| PlainContext { site: info, page },
+        );
+        match search::index_files(&search::entries(site, page_title)) {
+            Ok((json, js)) => {
+                self.file("search-index.json", json);
+                self.file("search-index.js", js);
             }
+            Err(e) => self.json_problem(e),
         }
         match export::site_json(site) {
             Ok(json) => self.file("site.json", json),
             Err(e) => self.json_problem(e),
         }
-        {
-            self.file("exports/steps.csv", export::steps_csv(site));
-            self.file("exports/pain-points.csv", export::pains_csv(site));
-            self.file("exports/opportunities.csv", export::opportunities_csv(site));
-        }
+        self.file("exports/steps.csv", export::steps_csv(site));
+        self.file("exports/pain-points.csv", export::pains_csv(site));
+        self.file("exports/opportunities.csv", export::opportunities_csv(site));
+    }
+
+    /// One site-wide view: the page `<section>.html`, drawn by the template of that name.
+    fn view<C: serde::Serialize>(
+        &self,
+        section: &str,
+        title: &str,
+        description: &str,
+        context: impl FnOnce(PageInfo) -> C,
+    ) {
+        let path = format!("{section}.html");
+        let page = self.page(&path, title, description, section);
+        self.emit(&path, &path, &context(page));
     }
 
     fn compare_pages(&self, site: &Site) {
