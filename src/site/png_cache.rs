@@ -51,9 +51,13 @@ pub(crate) fn png(svg: &str, cache: Option<&Path>) -> Result<Png, String> {
     }
     let bytes = diagram::render_png(svg, zoom_for(svg))?;
     // A cache that cannot be written only costs time next build; never fail the build for it.
+    // Once stored, the output links to the stored file rather than writing the bytes again.
     if std::fs::create_dir_all(dir).is_ok() {
         let tmp = path.with_extension(format!("tmp{}", std::process::id()));
-        if std::fs::write(&tmp, &bytes).is_ok() && std::fs::rename(&tmp, &path).is_err() {
+        if std::fs::write(&tmp, &bytes).is_ok() {
+            if std::fs::rename(&tmp, &path).is_ok() {
+                return Ok(Png::Cached(path));
+            }
             let _ = std::fs::remove_file(&tmp);
         }
     }
@@ -87,10 +91,14 @@ mod tests {
     #[test]
     fn a_cached_picture_is_reused_and_pruned_when_unused() {
         let dir = tempfile::tempdir().unwrap();
-        let Ok(Png::Drawn(first)) = png(SVG, Some(dir.path())) else {
-            panic!("a cold cache draws the picture")
-        };
         let file = entry(dir.path(), SVG);
+        assert!(
+            matches!(png(SVG, Some(dir.path())), Ok(Png::Cached(p)) if p == file),
+            "a cold cache draws the picture and stores it"
+        );
+        let Ok(Png::Drawn(first)) = png(SVG, None) else {
+            panic!("without a cache the picture is drawn")
+        };
         assert_eq!(std::fs::read(&file).unwrap(), first, "stored as drawn");
         // a hit names the stored file, whatever it holds, and draws nothing
         std::fs::write(&file, b"cached").unwrap();
