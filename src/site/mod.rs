@@ -74,6 +74,7 @@ pub(crate) struct Selection {
 
 /// Renders what `only` selects into memory, sorted by path; `None` renders the whole site.
 /// Free pages, the 404 page, the sitemap and static files only come with `None`.
+#[cfg(feature = "serve")]
 pub(crate) fn render_selected(
     site: &Site,
     opts: &RenderOptions,
