@@ -5,6 +5,7 @@
 //! byte-identical to `trailmap build` and the script can name the page's own depth.
 
 use crate::diag::{Diagnostic, Severity};
+use crate::site::escape_html;
 
 const LIVE_JS: &str = include_str!("live.js");
 
@@ -67,14 +68,14 @@ pub(crate) fn overlay_html(errors: &[&Diagnostic]) -> String {
         let place = format!("{}:{}:{}", d.file.display(), d.line, d.col);
         items.push_str(&format!(
             "<li><code class=\"trailmap-place\">{}</code> {kind}[{}]: {}",
-            escape(&place),
-            escape(d.code),
-            escape(&d.message)
+            escape_html(&place),
+            escape_html(d.code),
+            escape_html(&d.message)
         ));
         if let Some(h) = &d.hint {
             items.push_str(&format!(
                 "<div class=\"trailmap-hint\">hint: {}</div>",
-                escape(h)
+                escape_html(h)
             ));
         }
         items.push_str("</li>");
@@ -95,22 +96,6 @@ font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;border-top:4p
 box-shadow:0 -4px 24px rgba(0,0,0,.4)}#trailmap-overlay ul{margin:.5rem 0 0;padding-left:1.25rem}\
 #trailmap-overlay li{margin:.35rem 0}#trailmap-overlay code{color:#ffb4b4;font-weight:bold}\
 #trailmap-overlay .trailmap-hint{color:#f5c2c2}</style>";
-
-/// HTML-escapes text for element content and attribute values.
-pub(crate) fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 #[cfg(test)]
 mod tests {

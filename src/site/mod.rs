@@ -30,6 +30,8 @@ use std::sync::{Mutex, OnceLock};
 use views::*;
 
 pub(crate) use render_views::RESERVED_PAGES;
+#[cfg(feature = "serve")]
+pub(crate) use theme::escape_html;
 
 /// What a build may vary besides the site's own files.
 pub(crate) struct RenderOptions {

@@ -88,7 +88,7 @@ fn parse(overrides: &[(String, String)]) -> Result<tera::Tera, Diagnostic> {
 /// Control characters (invalid in HTML) and bidirectional overrides (which can make text read
 /// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
 /// themselves are kept.
-fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     // Most text needs nothing: plain printable ASCII comes back as it is.
     let plain =
         |b: &u8| (b' '..0x7f).contains(b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
