@@ -114,6 +114,62 @@ pub(crate) trait Sink: Sync {
         self.put(OutputFile { path, bytes });
         Ok(())
     }
+    /// A file made piece by piece (a cross-journey view, an export): `write` writes it, and
+    /// the disk sink spills a large one straight to the staging folder, so it never sits
+    /// whole in memory. An error from `write` is returned and nothing is kept.
+    fn put_stream(&self, path: String, write: Writer<'_>) -> std::io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(OutputFile { path, bytes });
+        Ok(())
+    }
+}
+
+/// Writes one file's bytes for `Sink::put_stream`.
+pub(crate) type Writer<'a> = &'a mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>;
+
+/// Bytes held in memory up to `SPILL_AT`, then in a staging file.
+enum Spill {
+    Memory(Vec<u8>),
+    File(std::io::BufWriter<fs::File>, PathBuf),
+}
+
+/// Files up to this size are compared and written whole; larger ones go to disk as made.
+const SPILL_AT: usize = 1 << 20;
+
+struct Spiller<'a> {
+    stage: &'a Stage,
+    path: &'a str,
+    spill: Spill,
+}
+
+impl Write for Spiller<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Spill::Memory(held) = &mut self.spill {
+            if held.len() + buf.len() <= SPILL_AT {
+                held.extend_from_slice(buf);
+                return Ok(buf.len());
+            }
+            let tmp = self
+                .stage
+                .staged_path(self.path)
+                .map_err(|e| std::io::Error::other(e.message))?;
+            let mut file = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
+            file.write_all(held)?;
+            self.spill = Spill::File(file, tmp);
+        }
+        match &mut self.spill {
+            Spill::File(file, _) => file.write(buf),
+            Spill::Memory(_) => unreachable!("spilled above"),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.spill {
+            Spill::File(file, _) => file.flush(),
+            Spill::Memory(_) => Ok(()),
+        }
+    }
 }
 
 impl Sink for std::sync::Mutex<Vec<OutputFile>> {
@@ -294,6 +350,69 @@ impl Sink for Stage {
         self.record(path, staged);
         Ok(())
     }
+
+    fn put_stream(&self, path: String, write: Writer<'_>) -> std::io::Result<()> {
+        if !safe_relative(&path) {
+            return Ok(());
+        }
+        let mut w = Spiller {
+            stage: self,
+            path: &path,
+            spill: Spill::Memory(Vec::new()),
+        };
+        let written = write(&mut w).and_then(|()| w.flush());
+        match (written, w.spill) {
+            (Ok(()), Spill::Memory(bytes)) => self.put(OutputFile { path, bytes }),
+            (Ok(()), Spill::File(file, tmp)) => {
+                drop(file);
+                let staged = if !self.fresh && same_files(&tmp, &self.out.join(&path)) {
+                    fs::remove_file(&tmp)
+                        .map(|()| false)
+                        .map_err(|e| io_error("remove", &tmp, e))
+                } else {
+                    Ok(true)
+                };
+                self.record(path, staged);
+            }
+            (Err(e), spill) => {
+                if let Spill::File(file, tmp) = spill {
+                    drop(file);
+                    let _ = fs::remove_file(tmp);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// True when two files hold the same bytes (read a block at a time).
+fn same_files(a: &Path, b: &Path) -> bool {
+    use std::io::Read;
+    let (Ok(fa), Ok(fb)) = (fs::File::open(a), fs::File::open(b)) else {
+        return false;
+    };
+    match (fa.metadata(), fb.metadata()) {
+        (Ok(ma), Ok(mb)) if ma.len() == mb.len() => {}
+        _ => return false,
+    }
+    let (mut ra, mut rb) = (
+        std::io::BufReader::with_capacity(1 << 16, fa),
+        std::io::BufReader::with_capacity(1 << 16, fb),
+    );
+    let (mut ba, mut bb) = (vec![0; 1 << 16], vec![0; 1 << 16]);
+    loop {
+        let n = match ra.read(&mut ba) {
+            Ok(n) => n,
+            Err(_) => return false,
+        };
+        if n == 0 {
+            return true;
+        }
+        if rb.read_exact(&mut bb[..n]).is_err() || ba[..n] != bb[..n] {
+            return false;
+        }
+    }
 }
 
 /// The same file on disk (one hard-linked into the other's place by an earlier build).
@@ -461,6 +580,55 @@ mod tests {
         assert!(!out.join("j").exists(), "empty folder left behind");
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "b");
         check_target(&out, dir.path().join("site").as_path(), false).unwrap();
+    }
+
+    /// Streamed files: a small one is compared in memory, a large one spills to the staging
+    /// folder as it is written; both count as unchanged when the bytes are the same, and a
+    /// writer that fails leaves nothing behind.
+    #[test]
+    fn streamed_files_spill_to_disk_and_are_compared() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let big = |tail: u8| {
+            move |w: &mut dyn Write| -> std::io::Result<()> {
+                for _ in 0..3 * 1024 {
+                    w.write_all(&[b'x'; 1024])?;
+                }
+                w.write_all(&[tail])
+            }
+        };
+        let build = |tail: u8| {
+            let stage = Stage::new(&out).unwrap();
+            stage.put_stream("big.json".into(), &mut big(tail)).unwrap();
+            stage
+                .put_stream("small.html".into(), &mut |w| w.write_all(b"small"))
+                .unwrap();
+            let failed = stage.put_stream("broken.html".into(), &mut |w| {
+                w.write_all(&[b'y'; 2 << 20])?;
+                Err(std::io::Error::other("template failed"))
+            });
+            assert!(failed.is_err());
+            assert!(
+                !stage.staging.join("broken.html").exists(),
+                "a failed stream left its staged file"
+            );
+            stage.commit().unwrap()
+        };
+        let s = build(b'a');
+        assert_eq!((s.written, s.unchanged), (2, 0));
+        assert_eq!(
+            fs::metadata(out.join("big.json")).unwrap().len(),
+            3 * 1024 * 1024 + 1
+        );
+        assert_eq!(fs::read_to_string(out.join("small.html")).unwrap(), "small");
+        assert!(!out.join("broken.html").exists());
+        let s = build(b'a');
+        assert_eq!((s.written, s.unchanged), (0, 2));
+        let s = build(b'b');
+        assert_eq!((s.written, s.unchanged), (1, 1));
+        let bytes = fs::read(out.join("big.json")).unwrap();
+        assert_eq!(bytes.last(), Some(&b'b'));
+        assert!(!out.join(STAGING).exists());
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::views::*;
 use crate::load::Site;
 use crate::model::{JourneyStatus, PageMeta, Persona, SiteConfig};
 use serde::Serialize;
+use std::io::{Result, Write};
 
 #[derive(Serialize)]
 struct PageExport<'a> {
@@ -26,7 +27,7 @@ struct SiteExport<'a> {
 }
 
 /// `site.json`: the checked model, exactly as authors wrote it (ids filled in).
-pub(crate) fn site_json(site: &Site) -> serde_json::Result<Vec<u8>> {
+pub(crate) fn site_json(site: &Site, w: &mut dyn Write) -> Result<()> {
     let export = SiteExport {
         config: &site.config,
         journeys: site.journeys.iter().map(|j| &j.item).collect(),
@@ -40,9 +41,8 @@ pub(crate) fn site_json(site: &Site) -> serde_json::Result<Vec<u8>> {
             })
             .collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&export)?;
-    bytes.push(b'\n');
-    Ok(bytes)
+    serde_json::to_writer_pretty(&mut *w, &export)?;
+    w.write_all(b"\n")
 }
 
 /// One CSV cell.
@@ -60,15 +60,14 @@ fn cell(s: &str) -> String {
     }
 }
 
-fn csv(header: &[&str], rows: Vec<Vec<String>>) -> Vec<u8> {
-    let mut out = header.join(",");
-    out.push_str("\r\n");
+/// Writes a CSV file row by row: a large export never sits whole in memory.
+fn csv(w: &mut dyn Write, header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Result<()> {
+    write!(w, "{}\r\n", header.join(","))?;
     for r in rows {
         let cells: Vec<String> = r.iter().map(|c| cell(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        write!(w, "{}\r\n", cells.join(","))?;
     }
-    out.into_bytes()
+    Ok(())
 }
 
 fn status(s: JourneyStatus) -> &'static str {
@@ -80,35 +79,34 @@ fn status(s: JourneyStatus) -> &'static str {
     }
 }
 
-pub(crate) fn steps_csv(site: &Site) -> Vec<u8> {
-    let rows = walk(site)
-        .map(|w| {
-            let s = w.step;
-            let tps: Vec<String> = s
-                .touchpoints
-                .iter()
-                .map(|t| format!("{} ({})", t.name, channel_name(site, &t.channel)))
-                .collect();
-            vec![
-                w.j.item.id.clone(),
-                w.j.item.title.clone(),
-                status(w.j.item.status).into(),
-                stage_name(site, &w.stage.stage),
-                s.id.clone(),
-                s.title.clone(),
-                s.emotion.map(|v| v.to_string()).unwrap_or_default(),
-                s.feeling.clone().unwrap_or_default(),
-                s.moment_of_truth.to_string(),
-                tps.join("; "),
-                s.team.clone().unwrap_or_default(),
-                s.evidence_level().word().into(),
-                s.pain_points.len().to_string(),
-                s.opportunities.len().to_string(),
-                step_href(&w.j.item.id, &s.id),
-            ]
-        })
-        .collect();
+pub(crate) fn steps_csv(site: &Site, out: &mut dyn Write) -> Result<()> {
+    let rows = walk(site).map(|w| {
+        let s = w.step;
+        let tps: Vec<String> = s
+            .touchpoints
+            .iter()
+            .map(|t| format!("{} ({})", t.name, channel_name(site, &t.channel)))
+            .collect();
+        vec![
+            w.j.item.id.clone(),
+            w.j.item.title.clone(),
+            status(w.j.item.status).into(),
+            stage_name(site, &w.stage.stage),
+            s.id.clone(),
+            s.title.clone(),
+            s.emotion.map(|v| v.to_string()).unwrap_or_default(),
+            s.feeling.clone().unwrap_or_default(),
+            s.moment_of_truth.to_string(),
+            tps.join("; "),
+            s.team.clone().unwrap_or_default(),
+            s.evidence_level().word().into(),
+            s.pain_points.len().to_string(),
+            s.opportunities.len().to_string(),
+            step_href(&w.j.item.id, &s.id),
+        ]
+    });
     csv(
+        out,
         &[
             "journey_id",
             "journey",
@@ -130,11 +128,10 @@ pub(crate) fn steps_csv(site: &Site) -> Vec<u8> {
     )
 }
 
-pub(crate) fn pains_csv(site: &Site) -> Vec<u8> {
-    let mut rows = Vec::new();
-    for w in walk(site) {
-        for p in &w.step.pain_points {
-            rows.push(vec![
+pub(crate) fn pains_csv(site: &Site, out: &mut dyn Write) -> Result<()> {
+    let rows = walk(site).flat_map(|w| {
+        w.step.pain_points.iter().map(move |p| {
+            vec![
                 w.j.item.id.clone(),
                 w.j.item.title.clone(),
                 stage_name(site, &w.stage.stage),
@@ -144,10 +141,11 @@ pub(crate) fn pains_csv(site: &Site) -> Vec<u8> {
                 p.severity.word().into(),
                 p.evidence.join("; "),
                 step_href(&w.j.item.id, &w.step.id),
-            ]);
-        }
-    }
+            ]
+        })
+    });
     csv(
+        out,
         &[
             "journey_id",
             "journey",
@@ -163,28 +161,26 @@ pub(crate) fn pains_csv(site: &Site) -> Vec<u8> {
     )
 }
 
-pub(crate) fn opportunities_csv(site: &Site) -> Vec<u8> {
-    let rows = backlog_rows(site)
-        .into_iter()
-        .map(|r| {
-            vec![
-                r.number.to_string(),
-                r.text,
-                r.step.journey.title,
-                r.step.stage,
-                r.step.title,
-                r.personas.join("; "),
-                r.owner.unwrap_or_default(),
-                r.status,
-                r.customer_value,
-                r.business_value,
-                r.effort,
-                r.impact,
-                r.step.href,
-            ]
-        })
-        .collect();
+pub(crate) fn opportunities_csv(site: &Site, out: &mut dyn Write) -> Result<()> {
+    let rows = backlog_rows(site).into_iter().map(|r| {
+        vec![
+            r.number.to_string(),
+            r.text,
+            r.step.journey.title,
+            r.step.stage,
+            r.step.title,
+            r.personas.join("; "),
+            r.owner.unwrap_or_default(),
+            r.status,
+            r.customer_value,
+            r.business_value,
+            r.effort,
+            r.impact,
+            r.step.href,
+        ]
+    });
     csv(
+        out,
         &[
             "number",
             "opportunity",

@@ -274,13 +274,24 @@ impl Renderer<'_> {
     }
 
     fn push(&self, file: OutputFile) {
-        if file.path.ends_with(".html") {
+        self.listed(&file.path);
+        self.out.put(file);
+    }
+
+    /// Remembers an HTML page for the sitemap.
+    fn listed(&self, path: &str) {
+        if path.ends_with(".html") {
             self.pages
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .push(file.path.clone());
+                .push(path.to_string());
         }
-        self.out.put(file);
+    }
+
+    /// A file written piece by piece (see `Sink::put_stream`).
+    fn stream(&self, path: &str, write: crate::output::Writer<'_>) -> std::io::Result<()> {
+        self.listed(path);
+        self.out.put_stream(path.to_string(), write)
     }
 
     fn problem(&self, d: Diagnostic) {
@@ -308,15 +319,30 @@ impl Renderer<'_> {
         self.info.base_url.as_ref().map(|b| format!("{b}{path}"))
     }
 
-    fn emit<C: Serialize>(&self, template: &str, path: &str, ctx: &C) {
-        let rendered =
-            tera::Context::from_serialize(ctx).and_then(|c| self.tera.render(template, &c));
-        match rendered {
-            Ok(html) => self.push(OutputFile {
-                path: path.to_string(),
-                bytes: html.into_bytes(),
-            }),
-            Err(e) => self.problem(theme::template_error(&e)),
+    /// Renders `template` with `ctx` into `path`. The context is taken by value and dropped
+    /// once Tera has its own copy, and the page streams to the sink: a cross-journey view of
+    /// thousands of maps is tens of megabytes, which need not sit in memory twice.
+    fn emit<C: Serialize>(&self, template: &str, path: &str, ctx: C) {
+        let ctx = match tera::Context::from_serialize(ctx) {
+            Ok(c) => c,
+            Err(e) => return self.problem(theme::template_error(&e)),
+        };
+        let mut failed = None;
+        let written = self.stream(path, &mut |w| {
+            self.tera.render_to(template, &ctx, w).map_err(|e| {
+                failed = Some(e);
+                std::io::Error::other("the template failed")
+            })
+        });
+        match (failed, written) {
+            (Some(e), _) => self.problem(theme::template_error(&e)),
+            (None, Err(e)) => self.problem(Diagnostic::error(
+                std::path::Path::new(path),
+                (1, 1),
+                "io",
+                format!("cannot write the page: {e}"),
+            )),
+            (None, Ok(())) => {}
         }
     }
 
@@ -348,7 +374,7 @@ impl Renderer<'_> {
                 })
                 .collect(),
         };
-        self.emit("index.html", "index.html", &ctx);
+        self.emit("index.html", "index.html", ctx);
     }
 
     fn lists(&self, site: &Site) {
@@ -371,7 +397,7 @@ impl Renderer<'_> {
             journeys: journeys.clone(),
             personas: Vec::new(),
         };
-        self.emit("journeys.html", "journeys.html", &ctx);
+        self.emit("journeys.html", "journeys.html", ctx);
         let page = self.page(
             "personas.html",
             "Personas",
@@ -384,7 +410,7 @@ impl Renderer<'_> {
             journeys: Vec::new(),
             personas,
         };
-        self.emit("personas.html", "personas.html", &ctx);
+        self.emit("personas.html", "personas.html", ctx);
     }
 
     fn journey(&self, site: &Site, loaded: &Loaded<Journey>) {
@@ -484,7 +510,7 @@ impl Renderer<'_> {
             source_path: loaded.src.path.to_string_lossy().replace('\\', "/"),
             journey: card,
         };
-        self.emit("journey.html", &path, &ctx);
+        self.emit("journey.html", &path, ctx);
     }
 
     fn persona(&self, site: &Site, loaded: &Loaded<crate::model::Persona>) {
@@ -504,7 +530,7 @@ impl Renderer<'_> {
             journeys,
             source_url: source_url(site, &loaded.src.path),
         };
-        self.emit("persona.html", &path, &ctx);
+        self.emit("persona.html", &path, ctx);
     }
 
     fn markdown_page(&self, site: &Site, p: &crate::load::Page) {
@@ -524,7 +550,7 @@ impl Renderer<'_> {
             toc: rendered.toc,
             source_url: source_url(site, &p.src.path),
         };
-        self.emit("page.html", &path, &ctx);
+        self.emit("page.html", &path, ctx);
     }
 
     /// Served at any missing URL, so its links are absolute paths from the site's root.
@@ -540,7 +566,7 @@ impl Renderer<'_> {
         page.root = root;
         page.canonical = None;
         let v = serde_json::json!({ "site": &self.info, "page": page });
-        self.emit("404.html", "404.html", &v);
+        self.emit("404.html", "404.html", v);
     }
 
     fn sitemap(&self) {
@@ -560,7 +586,7 @@ impl Renderer<'_> {
             site: self.info,
             urls,
         };
-        self.emit("sitemap.xml", "sitemap.xml", &ctx);
+        self.emit("sitemap.xml", "sitemap.xml", ctx);
     }
 
     fn static_files(&self, site: &Site) {

@@ -5,7 +5,6 @@ use super::context::*;
 use super::{compare, cross, export, health, search, Renderer};
 use crate::diag::Diagnostic;
 use crate::load::Site;
-use crate::output::OutputFile;
 use std::path::Path;
 
 /// Output names the views use; an author page with one of these names would clash.
@@ -41,20 +40,16 @@ pub(crate) fn nav_links() -> Vec<NavLink> {
 }
 
 impl Renderer<'_> {
-    fn file(&self, path: &str, bytes: Vec<u8>) {
-        self.push(OutputFile {
-            path: path.to_string(),
-            bytes,
-        });
-    }
-
-    fn json_problem(&self, e: serde_json::Error) {
-        self.problem(Diagnostic::error(
-            Path::new("site.json"),
-            (1, 1),
-            "internal",
-            e.to_string(),
-        ));
+    /// An export, written as it is made.
+    fn export(&self, path: &str, write: crate::output::Writer<'_>) {
+        if let Err(e) = self.stream(path, write) {
+            self.problem(Diagnostic::error(
+                Path::new(path),
+                (1, 1),
+                "internal",
+                format!("cannot write the export: {e}"),
+            ));
+        }
     }
 
     /// Every cross-journey page and export, one after another: `mod.rs` runs them beside the
@@ -107,20 +102,22 @@ impl Renderer<'_> {
             "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
             |page| PlainContext { site: info, page },
         );
-        match search::index_files(&search::entries(site, page_title)) {
-            Ok((json, js)) => {
-                self.file("search-index.json", json);
-                self.file("search-index.js", js);
-            }
-            Err(e) => self.json_problem(e),
-        }
-        match export::site_json(site) {
-            Ok(json) => self.file("site.json", json),
-            Err(e) => self.json_problem(e),
-        }
-        self.file("exports/steps.csv", export::steps_csv(site));
-        self.file("exports/pain-points.csv", export::pains_csv(site));
-        self.file("exports/opportunities.csv", export::opportunities_csv(site));
+        let entries = search::entries(site, page_title);
+        self.export("search-index.json", &mut |w| {
+            search::write_index(&entries, false, w)
+        });
+        self.export("search-index.js", &mut |w| {
+            search::write_index(&entries, true, w)
+        });
+        drop(entries);
+        self.export("site.json", &mut |w| export::site_json(site, w));
+        self.export("exports/steps.csv", &mut |w| export::steps_csv(site, w));
+        self.export("exports/pain-points.csv", &mut |w| {
+            export::pains_csv(site, w)
+        });
+        self.export("exports/opportunities.csv", &mut |w| {
+            export::opportunities_csv(site, w)
+        });
     }
 
     /// One site-wide view: the page `<section>.html`, drawn by the template of that name.
@@ -133,7 +130,7 @@ impl Renderer<'_> {
     ) {
         let path = format!("{section}.html");
         let page = self.page(&path, title, description, section);
-        self.emit(&path, &path, &context(page));
+        self.emit(&path, &path, context(page));
     }
 
     fn compare_pages(&self, site: &Site) {
@@ -144,7 +141,7 @@ impl Renderer<'_> {
             let title = format!("{} — current vs future", cur.item.title);
             let page = self.page(&path, &title, &cur.item.scenario, "compare");
             let ctx = compare::compare(site, info, page, &cur.item, &fut.item, today);
-            self.emit("compare-pair.html", &path, &ctx);
+            self.emit("compare-pair.html", &path, ctx);
         }
         let page = self.page(
             "compare.html",
@@ -160,6 +157,6 @@ impl Renderer<'_> {
                 .map(|(c, f)| compare::pair_card(site, &c.item, &f.item, today))
                 .collect(),
         };
-        self.emit("compare.html", "compare.html", &ctx);
+        self.emit("compare.html", "compare.html", ctx);
     }
 }

@@ -121,9 +121,19 @@ pub(crate) fn entries(
     out
 }
 
-/// (`search-index.json`, `search-index.js`).
-pub(crate) fn index_files(entries: &[Entry]) -> serde_json::Result<(Vec<u8>, Vec<u8>)> {
-    let json = serde_json::to_string(entries)?;
-    let js = format!("window.TRAILMAP_SEARCH = {json};\n");
-    Ok((json.into_bytes(), js.into_bytes()))
+/// `search-index.json`, or with `script`, `search-index.js`: the same JSON assigned to a
+/// global.
+pub(crate) fn write_index(
+    entries: &[Entry],
+    script: bool,
+    w: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if script {
+        w.write_all(b"window.TRAILMAP_SEARCH = ")?;
+    }
+    serde_json::to_writer(&mut *w, entries)?;
+    if script {
+        w.write_all(b";\n")?;
+    }
+    Ok(())
 }
