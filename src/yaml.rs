@@ -39,8 +39,19 @@ macro_rules! path {
     ($($seg:expr),* $(,)?) => { vec![$($crate::yaml::Seg::from($seg)),*] };
 }
 
-/// Line and column (1-based) where the value at each path starts.
-type ValueStarts = HashMap<Vec<Seg>, (usize, usize)>;
+/// Line and column (1-based) where the value at each path starts, keyed by a hash of the path
+/// (`path_key`): a few bytes per value instead of a copy of every path, since every scanned
+/// file keeps its map (the health page asks for positions in thousands of maps).
+type ValueStarts = HashMap<u64, (u32, u32)>;
+
+/// The key of `path` in `ValueStarts`. Paths in one file number in the hundreds; two of them
+/// sharing a 64-bit hash is not a risk worth a copy of each path.
+fn path_key(path: &[Seg]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish()
+}
 
 /// Where each value in a document starts (1-based line and column, document-relative).
 ///
@@ -66,8 +77,8 @@ impl Positions {
         let values = self.values.get_or_init(|| scan(&self.text));
         (0..=path.len())
             .rev()
-            .find_map(|n| values.get(&path[..n]).copied())
-            .unwrap_or((1, 1))
+            .find_map(|n| values.get(&path_key(&path[..n])).copied())
+            .map_or((1, 1), |(line, col)| (line as usize, col as usize))
     }
 }
 
@@ -314,7 +325,7 @@ fn scan(text: &str) -> ValueStarts {
 
 #[derive(Default)]
 struct Recorder {
-    values: HashMap<Vec<Seg>, (usize, usize)>,
+    values: ValueStarts,
     /// Open containers: for a mapping, the pending key (None while expecting a key).
     stack: Vec<Frame>,
     path: Vec<Seg>,
@@ -351,11 +362,12 @@ impl Recorder {
 
 impl MarkedEventReceiver for Recorder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let pos = (mark.line(), mark.col() + 1);
+        let clamp = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let pos = (clamp(mark.line()), clamp(mark.col() + 1));
         match ev {
             Event::Scalar(s, ..) => match self.next_value_path() {
                 Some(p) => {
-                    self.values.insert(p, pos);
+                    self.values.insert(path_key(&p), pos);
                 }
                 None => {
                     if let Some(Frame::Map(pending)) = self.stack.last_mut() {
@@ -365,7 +377,7 @@ impl MarkedEventReceiver for Recorder {
             },
             Event::Alias(_) => {
                 if let Some(p) = self.next_value_path() {
-                    self.values.insert(p, pos);
+                    self.values.insert(path_key(&p), pos);
                 } else if let Some(Frame::Map(pending)) = self.stack.last_mut() {
                     *pending = Some(String::new());
                 }
@@ -378,7 +390,7 @@ impl MarkedEventReceiver for Recorder {
                     p.push(Seg::Key(String::new()));
                     p
                 });
-                self.values.insert(p.clone(), pos);
+                self.values.insert(path_key(&p), pos);
                 self.path = p;
                 self.stack.push(if matches!(ev, Event::SequenceStart(..)) {
                     Frame::Seq(0)

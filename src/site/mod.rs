@@ -113,12 +113,16 @@ fn render_into(
     };
     // Pages are independent: render them on every core, the site-wide pages beside the
     // journeys'. Each goes to the sink as it is made; what reaches the disk never depends on
-    // which thread finished first.
+    // which thread finished first. The site-wide pages go one after another: each shows
+    // every map, and at thousands of maps two of their contexts at once would double the
+    // build's peak memory.
     rayon::scope(|s| {
         if only.is_none_or(|s| s.site_pages) {
-            s.spawn(|_| r.home(site));
-            s.spawn(|_| r.lists(site));
-            s.spawn(|_| r.cross_views(site, page_title));
+            s.spawn(|_| {
+                r.home(site);
+                r.lists(site);
+                r.cross_views(site, page_title);
+            });
         }
         s.spawn(|_| {
             site.journeys
