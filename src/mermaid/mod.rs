@@ -37,6 +37,10 @@ fn is_mermaid(kind: &CodeBlockKind) -> bool {
 /// Every journey fence in a Markdown text, in order.
 pub(crate) fn journey_fences(markdown: &str) -> Vec<Fence> {
     let mut out = Vec::new();
+    // A fence opens with three backticks or tildes: most pages have none, and need no parse.
+    if !markdown.contains("```") && !markdown.contains("~~~") {
+        return out;
+    }
     let mut open: Option<(usize, String)> = None;
     for (ev, range) in Parser::new_ext(markdown, Options::empty()).into_offset_iter() {
         match ev {
