@@ -95,10 +95,10 @@ fn render_into(
     only: Option<&Selection>,
     sink: &dyn Sink,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
+    let templates = theme::templates(&site.templates).map_err(|d| vec![d])?;
     let info = site_info(site, opts);
     let r = Renderer {
-        tera,
+        templates,
         info: &info,
         out: sink,
         pages: Mutex::new(Vec::new()),
@@ -251,7 +251,7 @@ fn page_title(p: &crate::load::Page) -> String {
 }
 
 struct Renderer<'a> {
-    tera: std::sync::Arc<tera::Tera>,
+    templates: std::sync::Arc<theme::Templates>,
     info: &'a SiteInfo,
     out: &'a dyn Sink,
     /// The HTML pages made so far (for the sitemap).
@@ -309,14 +309,12 @@ impl Renderer<'_> {
     }
 
     fn emit<C: Serialize>(&self, template: &str, path: &str, ctx: &C) {
-        let rendered =
-            tera::Context::from_serialize(ctx).and_then(|c| self.tera.render(template, &c));
-        match rendered {
+        match self.templates.render(template, ctx) {
             Ok(html) => self.push(OutputFile {
                 path: path.to_string(),
                 bytes: html.into_bytes(),
             }),
-            Err(e) => self.problem(theme::template_error(&e)),
+            Err(d) => self.problem(d),
         }
     }
 
