@@ -260,9 +260,18 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<(String, &'static [u8])>) {
 /// "templates/journey.html:12:9: undefined value: `jouney` is not defined".
 /// `source` is the failing template's text, for the column.
 fn template_error(e: &minijinja::Error, source: Option<&str>) -> Diagnostic {
-    let mut msg = match e.detail() {
-        Some(detail) => format!("{}: {detail}", e.kind()),
-        None => e.kind().to_string(),
+    // The failing expression, e.g. `page.titel`: MiniJinja says only "undefined value".
+    let expr = e
+        .range()
+        .zip(source)
+        .and_then(|(r, src)| src.get(r))
+        .filter(|x| !x.is_empty() && x.len() <= 80 && !x.contains('\n'));
+    let mut msg = match (e.detail(), expr) {
+        (Some(detail), _) => format!("{}: {detail}", e.kind()),
+        (None, Some(x)) if e.kind() == minijinja::ErrorKind::UndefinedError => {
+            format!("{}: `{x}`", e.kind())
+        }
+        (None, _) => e.kind().to_string(),
     };
     let mut cause = std::error::Error::source(e);
     while let Some(c) = cause {
@@ -360,7 +369,7 @@ mod tests {
         let t = site(&[("t.html", "line one\n  <p>{{ nope }}</p>\n")]);
         let d = t.render("t.html", &CTX).unwrap_err().to_string();
         assert!(d.contains("templates/t.html:2:9"), "{d}");
-        assert!(d.contains("undefined"), "{d}");
+        assert!(d.contains("undefined value: `nope`"), "{d}");
         assert!(d.contains("fix the template"), "{d}");
         // ... but testing one is fine.
         let t = site(&[("t.html", "{% if nope %}yes{% else %}no{% endif %}")]);
