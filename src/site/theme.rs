@@ -10,6 +10,7 @@ use include_dir::{include_dir, Dir};
 use minijinja::value::{Serde, Value, ValueKind};
 use minijinja::{AutoEscape, Environment, Output, State, UndefinedBehavior};
 use serde::Serialize;
+use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -141,29 +142,24 @@ fn parse(overrides: &[(String, String)]) -> Result<Templates, Diagnostic> {
 
 /// How `{{ … }}` prints a value: `none` as nothing (a missing optional field), floats as Rust
 /// writes them (`3`, not `3.0`), and, in .html and .xml templates, text through
-/// [`escape_html`] unless it is marked safe.
+/// [`escape_html`] unless it is marked safe. Writes straight into the page: no string per value.
 fn format_value(
     out: &mut Output,
     state: &mut State,
     value: &Value,
 ) -> Result<(), minijinja::Error> {
     let escape = !matches!(state.auto_escape(), AutoEscape::None) && !value.is_safe();
-    let text: std::borrow::Cow<'_, str> = match value.kind() {
-        ValueKind::None | ValueKind::Undefined => return Ok(()),
-        ValueKind::String => match value.as_str() {
-            Some(s) => s.into(),
-            None => value.to_string().into(),
+    let r = match (value.kind(), value.as_str()) {
+        (ValueKind::None | ValueKind::Undefined, _) => Ok(()),
+        (ValueKind::String, Some(s)) if escape => write_escaped_html(out, s),
+        (ValueKind::String, Some(s)) => out.write_str(s),
+        (ValueKind::Number, _) if !value.is_integer() => match f64::try_from(value.clone()) {
+            Ok(f) => write!(out, "{f}"),
+            Err(_) => write!(out, "{value}"),
         },
-        ValueKind::Number if !value.is_integer() => match f64::try_from(value.clone()) {
-            Ok(f) => f.to_string().into(),
-            Err(_) => value.to_string().into(),
-        },
-        _ => value.to_string().into(),
-    };
-    let r = if escape {
-        out.write_str(&escape_html(&text))
-    } else {
-        out.write_str(&text)
+        (ValueKind::Number | ValueKind::Bool, _) => write!(out, "{value}"),
+        _ if escape => write_escaped_html(out, &value.to_string()),
+        _ => write!(out, "{value}"),
     };
     r.map_err(|_| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, "cannot write"))
 }
@@ -210,27 +206,40 @@ fn escape_xml(s: &str) -> String {
 /// Control characters (invalid in HTML) and bidirectional overrides (which can make text read
 /// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
 /// themselves are kept.
+#[cfg(any(feature = "serve", test))]
 pub(crate) fn escape_html(s: &str) -> String {
-    // Most text needs nothing: plain printable ASCII comes back as it is.
-    let plain =
-        |b: &u8| (b' '..0x7f).contains(b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
-    if s.as_bytes().iter().all(plain) {
-        return s.to_string();
-    }
     let mut out = String::with_capacity(s.len() + s.len() / 8);
-    for c in s.chars() {
-        match c {
-            '\t' | '\n' | '\r' => out.push(c),
-            c if c.is_control() || is_bidi_control(c) => {}
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let _ = write_escaped_html(&mut out, s);
     out
+}
+
+/// [`escape_html`] into `out`: runs of plain text are written as they are.
+fn write_escaped_html(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    let mut start = 0;
+    for (i, b) in s.bytes().enumerate() {
+        // Printable ASCII other than the five is plain; anything else is looked at as a char.
+        if (b' '..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') {
+            continue;
+        }
+        if b >= 0x80 && !s.is_char_boundary(i) {
+            continue;
+        }
+        let c = s[i..].chars().next().unwrap_or_default();
+        let with = match c {
+            '\t' | '\n' | '\r' => continue,
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if c.is_control() || is_bidi_control(c) => "",
+            _ => continue,
+        };
+        out.write_str(&s[start..i])?;
+        out.write_str(with)?;
+        start = i + c.len_utf8();
+    }
+    out.write_str(&s[start..])
 }
 
 fn is_bidi_control(c: char) -> bool {
@@ -311,6 +320,46 @@ mod tests {
             escape_html(r#"../a<b>&"c'"#),
             "../a&lt;b&gt;&amp;&quot;c&#39;"
         );
+    }
+
+    /// The plain char-by-char definition `escape_html` must agree with.
+    fn escape_html_by_char(s: &str) -> String {
+        let mut out = String::new();
+        for c in s.chars() {
+            match c {
+                '\t' | '\n' | '\r' => out.push(c),
+                c if c.is_control() || is_bidi_control(c) => {}
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&#39;"),
+                c => out.push(c),
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn drops_controls_and_bidi_overrides_keeps_other_text() {
+        for s in [
+            "",
+            "plain",
+            "a\u{0}b\u{7f}c\u{85}d\u{9f}e",
+            "\u{202E}evil\u{2066}x\u{2069}",
+            "tab\tnl\ncr\r",
+            "é<ß>&\"'‘’ עברית 😀",
+            "&&&",
+        ] {
+            assert_eq!(escape_html(s), escape_html_by_char(s), "{s:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escape_html_agrees_with_its_definition(s in "\\PC*|[\\x00-\\x{ff}\\x{2060}-\\x{2070}\\x{202A}-\\x{202E}<>&'\"]*") {
+            proptest::prop_assert_eq!(escape_html(&s), escape_html_by_char(&s));
+        }
     }
 
     #[test]
