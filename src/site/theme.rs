@@ -142,7 +142,8 @@ fn parse(overrides: &[(String, String)]) -> Result<Templates, Diagnostic> {
 
 /// How `{{ … }}` prints a value: `none` as nothing (a missing optional field), floats as Rust
 /// writes them (`3`, not `3.0`), and, in .html and .xml templates, text through
-/// [`escape_html`] unless it is marked safe. Writes straight into the page: no string per value.
+/// [`write_escaped_html`] unless it is marked safe. Writes straight into the page: no string
+/// per value.
 fn format_value(
     out: &mut Output,
     state: &mut State,
@@ -200,12 +201,7 @@ fn escape_xml(s: &str) -> String {
     out
 }
 
-/// Escapes the five characters that matter in HTML text and attributes. MiniJinja's default
-/// also escapes `/`, which turns every relative link into `..&#x2f;` noise.
-///
-/// Control characters (invalid in HTML) and bidirectional overrides (which can make text read
-/// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
-/// themselves are kept.
+/// [`write_escaped_html`] into a new string (for serve's error overlay).
 #[cfg(any(feature = "serve", test))]
 pub(crate) fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
@@ -213,7 +209,13 @@ pub(crate) fn escape_html(s: &str) -> String {
     out
 }
 
-/// [`escape_html`] into `out`: runs of plain text are written as they are.
+/// Escapes the five characters that matter in HTML text and attributes into `out`; runs of
+/// plain text are written as they are. MiniJinja's default also escapes `/`, which turns
+/// every relative link into `..&#x2f;` noise.
+///
+/// Control characters (invalid in HTML) and bidirectional overrides (which can make text read
+/// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
+/// themselves are kept.
 fn write_escaped_html(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
