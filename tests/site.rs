@@ -436,3 +436,78 @@ fn check_reports_all_problems_in_one_run() {
     }
     assert!(err.contains("did you mean `maya`?"), "{err}");
 }
+
+#[test]
+fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
+    let (_dir, site) = site_copy("example-site");
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    // A page template of the site's own, using the theme's macros and base.
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n\
+         {% block content %}<p class=\"mine\">{{ page.title | upper }}: {{ toc | length }} \
+         heading{{ toc | length | pluralize }}</p>{{ m.breadcrumb_home(root=page.root, title=page.title) }}\
+         {% endblock %}\n",
+    )
+    .unwrap();
+    let out = site.join("public");
+    let o = trailmap([
+        "build".as_ref(),
+        site.as_os_str(),
+        "--no-png".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let doc = page(&out, "method.html");
+    let mine: Vec<String> = doc
+        .select(&sel("p.mine"))
+        .map(|p| p.text().collect())
+        .collect();
+    assert_eq!(mine.len(), 1, "the override renders the page");
+    assert!(mine[0].ends_with(" headings") || mine[0].ends_with(" heading"));
+    assert_eq!(doc.select(&sel("nav.breadcrumb")).count(), 1);
+    assert_eq!(
+        doc.select(&sel("header.site-header")).count(),
+        1,
+        "base.html still wraps it"
+    );
+
+    // A misspelt variable is an error at its line and column, not an empty string.
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n  <h1>{{ page.titel }}</h1>\n{% endblock %}\n",
+    )
+    .unwrap();
+    let o = trailmap([
+        "build".as_ref(),
+        site.as_os_str(),
+        "--no-png".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/page.html:3:10"), "{err}");
+    assert!(err.contains("undefined value: `page.titel`"), "{err}");
+    assert!(err.contains("hint: fix the template"), "{err}");
+
+    // So is a syntax error, before anything renders.
+    std::fs::write(
+        templates.join("page.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ page.title }\n",
+    )
+    .unwrap();
+    let o = trailmap([
+        "build".as_ref(),
+        site.as_os_str(),
+        "--no-png".as_ref(),
+        "-o".as_ref(),
+        out.as_os_str(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/page.html:2:"), "{err}");
+    assert!(err.contains("syntax error"), "{err}");
+}

@@ -1,6 +1,6 @@
 //! What templates see: typed, serialisable views of the model, one struct per thing a page
 //! shows. Templates never reach into the raw model, so a renamed field breaks the build here,
-//! not silently in a template. Strings are plain author text (Tera escapes them); fields
+//! not silently in a template. Strings are plain author text (templates escape them); fields
 //! named `*_html` or `svg` are already safe markup, rendered with `| safe`.
 
 use serde::Serialize;

@@ -95,10 +95,10 @@ fn render_into(
     only: Option<&Selection>,
     sink: &dyn Sink,
 ) -> Result<Rendered, Vec<Diagnostic>> {
-    let tera = theme::templates(&site.templates).map_err(|d| vec![d])?;
+    let templates = theme::templates(&site.templates).map_err(|d| vec![d])?;
     let info = site_info(site, opts);
     let r = Renderer {
-        tera,
+        templates,
         info: &info,
         out: sink,
         pages: Mutex::new(Vec::new()),
@@ -255,7 +255,7 @@ fn page_title(p: &crate::load::Page) -> String {
 }
 
 struct Renderer<'a> {
-    tera: std::sync::Arc<tera::Tera>,
+    templates: std::sync::Arc<theme::Templates>,
     info: &'a SiteInfo,
     out: &'a dyn Sink,
     /// The HTML pages made so far (for the sitemap).
@@ -324,22 +324,20 @@ impl Renderer<'_> {
     }
 
     /// Renders `template` with `ctx` into `path`. The context is taken by value and dropped
-    /// once Tera has its own copy, and the page streams to the sink: a cross-journey view of
-    /// thousands of maps is tens of megabytes, which need not sit in memory twice.
+    /// once the template engine has its own copy, and the page streams to the sink: a
+    /// cross-journey view of thousands of maps is tens of megabytes, which need not sit in
+    /// memory twice.
     fn emit<C: Serialize>(&self, template: &str, path: &str, ctx: C) {
-        let ctx = match tera::Context::from_serialize(ctx) {
-            Ok(c) => c,
-            Err(e) => return self.problem(theme::template_error(&e)),
-        };
+        let ctx = theme::Templates::context(ctx);
         let mut failed = None;
         let written = self.stream(path, &mut |w| {
-            self.tera.render_to(template, &ctx, w).map_err(|e| {
-                failed = Some(e);
+            self.templates.render_to(template, &ctx, w).map_err(|d| {
+                failed = Some(d);
                 std::io::Error::other("the template failed")
             })
         });
         match (failed, written) {
-            (Some(e), _) => self.problem(theme::template_error(&e)),
+            (Some(d), _) => self.problem(d),
             (None, Err(e)) => self.problem(Diagnostic::error(
                 std::path::Path::new(path),
                 (1, 1),
