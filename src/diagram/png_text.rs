@@ -1,0 +1,527 @@
+//! The map's own text, drawn into the PNG without usvg.
+//!
+//! usvg lays out every `<text>` again from scratch (parsing the font file anew for each run)
+//! and fills every glyph as a path; on a map that was most of the PNG's cost. Our `<text>`
+//! elements all come from `Canvas::text` in one known form, so `split` lifts them out of the
+//! SVG, leaving an invisible marker where each stood so the paint order is kept, and `Run::draw`
+//! puts the glyphs where usvg would: shaped by rustybuzz (usvg's shaper) with the same font
+//! files and features, positioned by the same rules (clusters, letter spacing, anchors). Each
+//! glyph is rasterised once per size and quarter-pixel offset by tiny-skia (resvg's
+//! rasteriser) into a coverage mask, and blended from a per-thread cache after that.
+//!
+//! Text in any other form stays in the SVG for usvg, and so does text with a character Inter
+//! lacks or a right-to-left one, so what usvg does with those (font fallback, bidi) is kept.
+
+use super::fonts;
+use super::style::FONT_STACK;
+use resvg::tiny_skia;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::OnceLock;
+
+/// The marker left in the SVG for run `n` is an invisible rect with the id `~t{n}`; the map's
+/// own ids all start with its prefix (`jm-…`), so none can look like one.
+const MARKER: &str = "~t";
+
+/// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
+const SUBPIXELS: f32 = 4.0;
+
+/// Glyph masks kept per thread before the cache starts over.
+const CACHE_LIMIT: usize = 50_000;
+
+/// How a line hangs from its x.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// One glyph of a shaped line: its id and its origin relative to the line's anchor point, in
+/// user units.
+#[derive(Clone, Copy, Debug)]
+struct Glyph {
+    id: u16,
+    x: f32,
+    y: f32,
+}
+
+/// One `<text>` element, shaped: its font, size and colour, and each line's glyphs.
+#[derive(Debug)]
+pub(super) struct Run {
+    font: usize,
+    size: f32,
+    rgb: [u8; 3],
+    /// Per line: the baseline start (anchor already applied) and the glyphs.
+    lines: Vec<(f32, f32, Vec<Glyph>)>,
+}
+
+/// The SVG without the text it could lift out, and that text.
+pub(super) struct Split {
+    pub svg: String,
+    pub runs: Vec<Run>,
+}
+
+/// The run a marker stands for, if `id` is a marker's.
+pub(super) fn marker(id: &str) -> Option<usize> {
+    id.strip_prefix(MARKER)?.parse().ok()
+}
+
+/// Lifts our `<text>` elements out of `svg`. `None` when there is nothing to lift: an SVG
+/// that is not a map of ours, or one whose text is all left to usvg.
+///
+/// Every plain group (`<g>` or `<g id="…">`) gets an inner `<g>` around each stretch of
+/// shapes between two markers, so the renderer can draw each stretch, then the text, in
+/// document order. Text inside any other group is left alone.
+pub(super) fn split(svg: &str) -> Option<Split> {
+    let open = svg.find("<svg")?;
+    let root_end = open + svg[open..].find('>')?;
+    if !svg[open..root_end].contains(&format!(" font-family=\"{FONT_STACK}\"")) {
+        return None;
+    }
+    let end = svg.rfind("</svg>")?;
+    if end <= root_end {
+        return None;
+    }
+    let mut out = String::with_capacity(svg.len() + 4096);
+    out.push_str(&svg[..=root_end]);
+    out.push_str("<g>");
+    let mut runs = Vec::new();
+    // per open group: whether it is plain (we wrap inside it)
+    let mut groups: Vec<bool> = Vec::new();
+    let mut opaque = 0usize;
+    let mut i = root_end + 1;
+    while i < end {
+        let Some(lt) = svg[i..end].find('<') else {
+            out.push_str(&svg[i..end]);
+            break;
+        };
+        out.push_str(&svg[i..i + lt]);
+        let at = i + lt;
+        let rest = &svg[at..end];
+        let tag_is = |name: &str| {
+            rest.strip_prefix(name)
+                .is_some_and(|r| r.starts_with([' ', '>', '/']))
+        };
+        let skip_to = |close: &str| rest.find(close).map_or(rest.len(), |p| p + close.len());
+        if tag_is("<defs") {
+            let n = skip_to("</defs>");
+            out.push_str(&rest[..n]);
+            i = at + n;
+        } else if tag_is("<title") || tag_is("<desc") {
+            let n = skip_to(if tag_is("<title") {
+                "</title>"
+            } else {
+                "</desc>"
+            });
+            out.push_str(&rest[..n]);
+            i = at + n;
+        } else if tag_is("<g") {
+            let n = rest.find('>').map_or(rest.len(), |p| p + 1);
+            let tag = &rest[..n];
+            out.push_str(tag);
+            if !tag.ends_with("/>") {
+                let plain = opaque == 0 && is_plain_group(tag);
+                if plain {
+                    out.push_str("<g>");
+                } else {
+                    opaque += 1;
+                }
+                groups.push(plain);
+            }
+            i = at + n;
+        } else if rest.starts_with("</g>") {
+            match groups.pop() {
+                Some(true) => out.push_str("</g></g>"),
+                Some(false) => {
+                    opaque -= 1;
+                    out.push_str("</g>");
+                }
+                None => out.push_str("</g>"),
+            }
+            i = at + 4;
+        } else if tag_is("<text") {
+            let n = skip_to("</text>");
+            let element = &rest[..n];
+            match (opaque == 0).then(|| parse(element)).flatten() {
+                Some(run) => {
+                    out.push_str("</g><rect id=\"");
+                    out.push_str(MARKER);
+                    out.push_str(&runs.len().to_string());
+                    out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
+                    runs.push(run);
+                }
+                None => out.push_str(element),
+            }
+            i = at + n;
+        } else {
+            out.push('<');
+            i = at + 1;
+        }
+    }
+    out.push_str("</g>");
+    out.push_str(&svg[end..]);
+    (!runs.is_empty()).then_some(Split { svg: out, runs })
+}
+
+/// `<g>` or `<g id="…">`: a group that only names its content.
+fn is_plain_group(tag: &str) -> bool {
+    if tag == "<g>" {
+        return true;
+    }
+    tag.strip_prefix("<g id=\"")
+        .and_then(|r| r.strip_suffix("\">"))
+        .is_some_and(|id| !id.contains('"'))
+}
+
+/// A `<text>` element as `Canvas::text` writes it, shaped; `None` for anything else, or for
+/// text that usvg should set (a missing glyph, right-to-left characters).
+fn parse(element: &str) -> Option<Run> {
+    let rest = element.strip_prefix("<text")?;
+    let (attrs, mut body) = rest.split_once('>')?;
+    let (mut size, mut rgb, mut weight, mut italic, mut spacing, mut anchor) =
+        (None, None, "400", false, 0.0, Anchor::Start);
+    let mut attrs = attrs;
+    while !attrs.is_empty() {
+        let (name, value, more) = attribute(attrs)?;
+        match name {
+            "font-size" => size = Some(value.parse::<f32>().ok().filter(|s| *s > 0.0)?),
+            "fill" => rgb = Some(hex_colour(value)?),
+            "font-weight" if matches!(value, "400" | "600" | "700") => weight = value,
+            "font-style" if value == "italic" => italic = true,
+            "letter-spacing" => spacing = value.parse::<f32>().ok().filter(|s| s.is_finite())?,
+            "text-anchor" => {
+                anchor = match value {
+                    "start" => Anchor::Start,
+                    "middle" => Anchor::Middle,
+                    "end" => Anchor::End,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+        attrs = more;
+    }
+    let font = match (weight, italic) {
+        ("400", false) => 0,
+        ("400", true) => 1,
+        ("600", false) => 2,
+        ("700", false) => 3,
+        _ => return None,
+    };
+    let size = size.filter(|s| s.is_finite())?;
+    let mut lines = Vec::new();
+    while body != "</text>" {
+        let r = body.strip_prefix("<tspan x=\"")?;
+        let (x, r) = r.split_once('"')?;
+        let r = r.strip_prefix(" y=\"")?;
+        let (y, r) = r.split_once('"')?;
+        let r = r.strip_prefix('>')?;
+        let (content, r) = r.split_once("</tspan>")?;
+        let (x, y) = (x.parse::<f32>().ok()?, y.parse::<f32>().ok()?);
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        let text = unescape(content)?;
+        let (start, glyphs) = shape(&text, font, size, spacing, anchor)?;
+        lines.push((x + start, y, glyphs));
+        body = r;
+    }
+    (!lines.is_empty()).then_some(Run {
+        font,
+        size,
+        rgb: rgb?,
+        lines,
+    })
+}
+
+/// ` name="value"` at the start of `s`: the name, the value and what follows.
+fn attribute(s: &str) -> Option<(&str, &str, &str)> {
+    let s = s.strip_prefix(' ')?;
+    let (name, r) = s.split_once("=\"")?;
+    let (value, r) = r.split_once('"')?;
+    Some((name, value, r))
+}
+
+/// `#RRGGBB` or `#RGB`.
+fn hex_colour(v: &str) -> Option<[u8; 3]> {
+    let h = v.strip_prefix('#')?;
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize| u8::from_str_radix(&h[i..i + 1], 16).ok();
+    match h.len() {
+        6 => Some([
+            u8::from_str_radix(&h[0..2], 16).ok()?,
+            u8::from_str_radix(&h[2..4], 16).ok()?,
+            u8::from_str_radix(&h[4..6], 16).ok()?,
+        ]),
+        3 => Some([digit(0)? * 17, digit(1)? * 17, digit(2)? * 17]),
+        _ => None,
+    }
+}
+
+/// Text content as `Esc` writes it, read back. `None` for anything `Esc` does not write, and
+/// for text whose spaces XML would collapse (usvg keeps that).
+fn unescape(s: &str) -> Option<String> {
+    if s.is_empty()
+        || s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.contains("  ")
+        || s.contains(['\t', '\n', '\r', '<'])
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let (entity, c) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+        ]
+        .into_iter()
+        .find(|(e, _)| tail.starts_with(e))?;
+        out.push(c);
+        rest = &tail[entity.len()..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The embedded faces for shaping (and outlines): regular, italic, semibold, bold.
+fn faces() -> &'static [rustybuzz::Face<'static>; 4] {
+    static FACES: OnceLock<[rustybuzz::Face<'static>; 4]> = OnceLock::new();
+    FACES.get_or_init(|| {
+        [fonts::REGULAR, fonts::ITALIC, fonts::SEMI_BOLD, fonts::BOLD]
+            .map(|data| rustybuzz::Face::from_slice(data, 0).expect("the embedded fonts parse"))
+    })
+}
+
+/// Shapes one line as usvg does (its `shape_text_with_font`, `form_glyph_clusters`,
+/// `apply_letter_spacing` and `process_anchor`): the anchor's offset and the glyphs. `None`
+/// when usvg should set it instead.
+fn shape(
+    text: &str,
+    font: usize,
+    size: f32,
+    spacing: f32,
+    anchor: Anchor,
+) -> Option<(f32, Vec<Glyph>)> {
+    use unicode_bidi::BidiClass::*;
+    let rtl = |c: char| {
+        matches!(
+            unicode_bidi::bidi_class(c),
+            R | AL | RLE | RLO | RLI | LRE | LRO | LRI | FSI | PDF | PDI
+        )
+    };
+    if text.chars().any(rtl) {
+        return None;
+    }
+    let face = &faces()[font];
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    let shaped = rustybuzz::shape(face, &[], buffer);
+    let (infos, positions) = (shaped.glyph_infos(), shaped.glyph_positions());
+    if infos.iter().any(|g| g.glyph_id == 0) {
+        return None;
+    }
+    let scale = size / face.units_per_em() as f32;
+    // clusters: runs of glyphs with the same cluster index, each as wide as its widest glyph
+    let mut glyphs = Vec::with_capacity(infos.len());
+    let mut clusters: Vec<(usize, f32)> = Vec::new(); // (first glyph, advance)
+    let mut i = 0;
+    while i < infos.len() {
+        let start = i;
+        let (mut x, mut width) = (0i32, 0f32);
+        while i < infos.len() && infos[i].cluster == infos[start].cluster {
+            let p = positions[i];
+            glyphs.push(Glyph {
+                id: infos[i].glyph_id as u16,
+                x: (x + p.x_offset) as f32,
+                y: -p.y_offset as f32,
+            });
+            x += p.x_advance;
+            width = width.max(p.x_advance as f32 * scale);
+            i += 1;
+        }
+        clusters.push((start, width));
+    }
+    if spacing != 0.0 {
+        let last = clusters.len().saturating_sub(1);
+        for (n, c) in clusters.iter_mut().enumerate() {
+            if n != last {
+                c.1 += spacing;
+            }
+        }
+    }
+    let total: f32 = clusters.iter().map(|c| c.1).sum();
+    let start = match anchor {
+        Anchor::Start => 0.0,
+        Anchor::Middle => -total / 2.0,
+        Anchor::End => -total,
+    };
+    let mut pen = 0.0;
+    for (n, &(first, advance)) in clusters.iter().enumerate() {
+        let next = clusters.get(n + 1).map_or(glyphs.len(), |c| c.0);
+        for g in &mut glyphs[first..next] {
+            g.x = pen + g.x * scale;
+            g.y *= scale;
+        }
+        pen += advance;
+    }
+    Some((start, glyphs))
+}
+
+/// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
+/// to the pixel holding the glyph's origin.
+struct Mask {
+    left: i32,
+    top: i32,
+    width: usize,
+    data: Vec<u8>,
+}
+
+type Key = (usize, u16, u32, u8, u8);
+
+thread_local! {
+    static MASKS: RefCell<HashMap<Key, Rc<Mask>>> = RefCell::new(HashMap::new());
+}
+
+/// tiny-skia's path sink for ttf-parser outlines (as usvg builds them).
+struct Outline(tiny_skia::PathBuilder);
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Rasterises glyph `id` of `font` at `scale` px per font unit, its origin at (`fx`, `fy`)
+/// inside its pixel, anti-aliased and non-zero filled as resvg fills text.
+fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
+    let empty = Mask {
+        left: 0,
+        top: 0,
+        width: 0,
+        data: Vec::new(),
+    };
+    let mut outline = Outline(tiny_skia::PathBuilder::new());
+    let Some(bbox) = faces()[font].outline_glyph(ttf_parser::GlyphId(id), &mut outline) else {
+        return empty;
+    };
+    let Some(path) = outline.0.finish() else {
+        return empty;
+    };
+    let left = (fx + bbox.x_min as f32 * scale).floor() as i32 - 1;
+    let right = (fx + bbox.x_max as f32 * scale).ceil() as i32 + 1;
+    let top = (fy - bbox.y_max as f32 * scale).floor() as i32 - 1;
+    let bottom = (fy - bbox.y_min as f32 * scale).ceil() as i32 + 1;
+    let (w, h) = ((right - left) as u32, (bottom - top) as u32);
+    let Some(mut mask) = tiny_skia::Mask::new(w, h) else {
+        return empty;
+    };
+    let ts =
+        tiny_skia::Transform::from_row(scale, 0.0, 0.0, -scale, fx - left as f32, fy - top as f32);
+    mask.fill_path(&path, tiny_skia::FillRule::Winding, true, ts);
+    Mask {
+        left,
+        top,
+        width: w as usize,
+        data: mask.data().to_vec(),
+    }
+}
+
+/// Splits a pixel coordinate into its whole pixel and its rounded sub-pixel step.
+fn snap(v: f32) -> (i32, u8) {
+    let whole = v.floor();
+    let step = ((v - whole) * SUBPIXELS).round();
+    if step >= SUBPIXELS {
+        (whole as i32 + 1, 0)
+    } else {
+        (whole as i32, step as u8)
+    }
+}
+
+impl Run {
+    /// Draws the run onto `pixmap`; `ts` maps user units to pixels (a scale and a shift).
+    pub(super) fn draw(&self, ts: tiny_skia::Transform, pixmap: &mut tiny_skia::PixmapMut) {
+        let zoom = ts.sx;
+        let scale = self.size * zoom / faces()[self.font].units_per_em() as f32;
+        let size_key = (self.size * zoom).to_bits();
+        MASKS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() > CACHE_LIMIT {
+                cache.clear();
+            }
+            for (x0, y0, glyphs) in &self.lines {
+                for g in glyphs {
+                    let px = ts.tx + (x0 + g.x) * zoom;
+                    let py = ts.ty + (y0 + g.y) * ts.sy;
+                    let ((ix, qx), (iy, qy)) = (snap(px), snap(py));
+                    let key = (self.font, g.id, size_key, qx, qy);
+                    let mask = cache
+                        .entry(key)
+                        .or_insert_with(|| {
+                            Rc::new(rasterise(
+                                self.font,
+                                g.id,
+                                scale,
+                                qx as f32 / SUBPIXELS,
+                                qy as f32 / SUBPIXELS,
+                            ))
+                        })
+                        .clone();
+                    blend(pixmap, &mask, ix, iy, self.rgb);
+                }
+            }
+        });
+    }
+}
+
+/// Paints `rgb` through `mask` at pixel (`x`, `y`), source-over onto premultiplied RGBA.
+/// (tiny-skia can only take a mask the size of the whole picture.)
+fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u8; 3]) {
+    if mask.width == 0 {
+        return;
+    }
+    let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
+    let data = pixmap.data_mut();
+    for (row, cover) in mask.data.chunks_exact(mask.width).enumerate() {
+        let py = y + mask.top + row as i32;
+        if py < 0 || py >= ph {
+            continue;
+        }
+        for (col, &a) in cover.iter().enumerate() {
+            let px = x + mask.left + col as i32;
+            if a == 0 || px < 0 || px >= pw {
+                continue;
+            }
+            let at = (py * pw + px) as usize * 4;
+            let (a, keep) = (a as u32, 255 - a as u32);
+            let px = &mut data[at..at + 4];
+            for k in 0..3 {
+                px[k] = ((rgb[k] as u32 * a + px[k] as u32 * keep + 127) / 255) as u8;
+            }
+            px[3] = ((255 * a + px[3] as u32 * keep + 127) / 255) as u8;
+        }
+    }
+}
