@@ -5,6 +5,7 @@
 
 use super::{fonts, png_text};
 use resvg::{tiny_skia, usvg};
+use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 /// Parsing options with the embedded fonts; built once.
@@ -26,80 +27,153 @@ pub(super) fn options() -> &'static usvg::Options<'static> {
     })
 }
 
+thread_local! {
+    /// This thread's picture (RGBA) and its RGB copy, kept from map to map: fresh ones would
+    /// cost ~40 MB of page faults and zeroing per map.
+    static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+}
+
+/// Buffers larger than this are given back after use rather than kept.
+const KEEP_BYTES: usize = 64 << 20;
+
 /// Renders `svg` to PNG bytes; `zoom` 1.0 is one pixel per SVG unit.
 pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
-    let pixmap = render_pixmap(svg, zoom)?;
-    encode(&pixmap).map_err(|e| format!("cannot encode the PNG: {e}"))
+    BUFFERS.with(|buffers| {
+        let (rgba, rgb) = &mut *buffers.borrow_mut();
+        let drawn = render_into(svg, zoom, rgba).and_then(|(w, h)| {
+            encode(&rgba[..w as usize * h as usize * 4], w, h, rgb)
+                .map_err(|e| format!("cannot encode the PNG: {e}"))
+        });
+        if rgba.len() > KEEP_BYTES {
+            *rgba = Vec::new();
+            *rgb = Vec::new();
+        }
+        drawn
+    })
 }
 
 /// PNG bytes of a rendered map. Maps are opaque (they paint their own background), so the
 /// usual path writes RGB straight from the pixels, with no un-premultiplying copy, and
 /// compresses with the fast deflater: together a fifth of the cost of tiny-skia's
 /// `encode_png` on a 3200-px map, for a file about as large.
-fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, png::EncodingError> {
-    let data = pixmap.data();
-    if !data.chunks_exact(4).all(|px| px[3] == 255) {
+fn encode(rgba: &[u8], w: u32, h: u32, rgb: &mut Vec<u8>) -> Result<Vec<u8>, png::EncodingError> {
+    let n = w as usize * h as usize * 3;
+    if rgb.len() < n {
+        rgb.resize(n, 0);
+    }
+    let rgb = &mut rgb[..n];
+    let opaque = to_rgb(rgba, rgb);
+    if opaque != 255 {
+        let size = tiny_skia::IntSize::from_wh(w, h).ok_or(png::EncodingError::LimitsExceeded)?;
+        let pixmap = tiny_skia::Pixmap::from_vec(rgba.to_vec(), size)
+            .ok_or(png::EncodingError::LimitsExceeded)?;
         return pixmap.encode_png();
     }
-    let rgb: Vec<u8> = data
-        .chunks_exact(4)
-        .flat_map(|px| [px[0], px[1], px[2]])
-        .collect();
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    let mut enc = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    let mut out = Vec::with_capacity(n / 8);
+    let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
-    enc.write_header()?.write_image_data(&rgb)?;
+    enc.write_header()?.write_image_data(rgb)?;
     Ok(out)
 }
 
+/// Copies RGBA pixels to RGB; returns the AND of all alphas (255: opaque). Four pixels at a
+/// time, so the compiler can shuffle them in vector registers.
+fn to_rgb(rgba: &[u8], rgb: &mut [u8]) -> u8 {
+    let mut opaque = 255u8;
+    let mut to = rgb.chunks_exact_mut(12);
+    let mut from = rgba.chunks_exact(16);
+    for (t, f) in (&mut to).zip(&mut from) {
+        let f: &[u8; 16] = f.try_into().expect("16 bytes");
+        t.copy_from_slice(&[
+            f[0], f[1], f[2], f[4], f[5], f[6], f[8], f[9], f[10], f[12], f[13], f[14],
+        ]);
+        opaque &= f[3] & f[7] & f[11] & f[15];
+    }
+    for (t, f) in to
+        .into_remainder()
+        .chunks_exact_mut(3)
+        .zip(from.remainder().chunks_exact(4))
+    {
+        t.copy_from_slice(&f[..3]);
+        opaque &= f[3];
+    }
+    opaque
+}
+
+/// The picture itself, for tests that look at pixels.
+#[cfg(test)]
 pub(super) fn render_pixmap(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
-    let split = png_text::split(svg);
-    let svg = split.as_ref().map_or(svg, |s| s.svg.as_str());
-    let (tree, mut pixmap) = prepare(svg, zoom)?;
+    let mut data = Vec::new();
+    let (w, h) = render_into(svg, zoom, &mut data)?;
+    data.truncate(w as usize * h as usize * 4);
+    let size = tiny_skia::IntSize::from_wh(w, h).ok_or("the picture is empty")?;
+    tiny_skia::Pixmap::from_vec(data, size).ok_or_else(|| "the picture is empty".to_string())
+}
+
+/// Draws `svg` into `data` (grown as needed; what lies beyond the picture is left alone) and
+/// returns the picture's size.
+fn render_into(svg: &str, zoom: f32, data: &mut Vec<u8>) -> Result<(u32, u32), String> {
+    let split = png_text::split(svg, zoom);
+    let text = split.as_ref().map_or(svg, |s| s.svg.as_str());
+    let tree = parse(text, zoom)?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(zoom)
+        .ok_or("the picture is too large to render")?;
+    let (w, h) = (size.width(), size.height());
+    let n = (w as usize)
+        .checked_mul(h as usize)
+        .and_then(|p| p.checked_mul(4))
+        .filter(|n| *n <= i32::MAX as usize)
+        .ok_or_else(|| format!("cannot allocate a {w}×{h} picture"))?;
+    if data.len() < n {
+        data.resize(n, 0);
+    }
+    let mut pixmap = tiny_skia::PixmapMut::from_bytes(&mut data[..n], w, h)
+        .ok_or_else(|| format!("cannot allocate a {w}×{h} picture"))?;
+    let background = split.as_ref().and_then(|s| s.background);
+    pixmap.fill(
+        background.map_or(tiny_skia::Color::TRANSPARENT, |[r, g, b]| {
+            tiny_skia::Color::from_rgba8(r, g, b, 255)
+        }),
+    );
     let ts = tiny_skia::Transform::from_scale(zoom, zoom);
     match &split {
-        Some(split) => draw(tree.root(), ts, &mut pixmap.as_mut(), &split.runs),
-        None => resvg::render(&tree, ts, &mut pixmap.as_mut()),
+        Some(split) => draw(tree.root(), ts, &mut pixmap, &split.runs),
+        None => resvg::render(&tree, ts, &mut pixmap),
     }
-    Ok(pixmap)
+    Ok((w, h))
+}
+
+/// The SVG parsed, for drawing at `zoom`.
+fn parse(svg: &str, zoom: f32) -> Result<usvg::Tree, String> {
+    if !(zoom.is_finite() && zoom > 0.0) {
+        return Err(format!(
+            "cannot render at zoom {zoom}: it must be a positive number"
+        ));
+    }
+    usvg::Tree::from_str(svg, options()).map_err(|e| format!("cannot read the SVG: {e}"))
 }
 
 /// The picture as resvg alone draws it, text and all: what `render_pixmap` must match.
 #[cfg(test)]
 pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
-    let (tree, mut pixmap) = prepare(svg, zoom)?;
+    let tree = parse(svg, zoom)?;
+    let size = tree
+        .size()
+        .to_int_size()
+        .scale_by(zoom)
+        .ok_or("too large")?;
+    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("too large")?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(zoom, zoom),
         &mut pixmap.as_mut(),
     );
     Ok(pixmap)
-}
-
-/// The parsed SVG and an empty picture of its size at `zoom`.
-fn prepare(svg: &str, zoom: f32) -> Result<(usvg::Tree, tiny_skia::Pixmap), String> {
-    if !(zoom.is_finite() && zoom > 0.0) {
-        return Err(format!(
-            "cannot render at zoom {zoom}: it must be a positive number"
-        ));
-    }
-    let tree =
-        usvg::Tree::from_str(svg, options()).map_err(|e| format!("cannot read the SVG: {e}"))?;
-    let size = tree
-        .size()
-        .to_int_size()
-        .scale_by(zoom)
-        .ok_or("the picture is too large to render")?;
-    let pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or_else(|| {
-        format!(
-            "cannot allocate a {}×{} picture",
-            size.width(),
-            size.height()
-        )
-    })?;
-    Ok((tree, pixmap))
 }
 
 /// Draws `group` in document order: text markers as their runs, groups holding markers child
@@ -204,30 +278,42 @@ pub(super) mod tests {
             Ok(path) => std::fs::read_to_string(path).expect("reads the SVG"),
             Err(_) => super::super::tests::design_svg(),
         };
+        // TRAILMAP_PNG_LOOP=n: only render_png, n times (for `perf record`)
+        if let Some(n) = std::env::var("TRAILMAP_PNG_LOOP")
+            .ok()
+            .and_then(|n| n.parse().ok())
+        {
+            for _ in 0..n {
+                std::hint::black_box(render_png(&svg, 1.0).unwrap());
+            }
+            return;
+        }
         let runs = 10;
-        let (mut split, mut parse, mut draw_ms, mut enc, mut total, mut old) =
+        let mut size = 0;
+        let (mut split, mut parse_ms, mut draw_ms, mut enc, mut total, mut old) =
             (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut rgba, mut rgb) = (Vec::new(), Vec::new());
         for _ in 0..runs {
             let t0 = cpu_ms();
-            let lifted = png_text::split(&svg).expect("our text");
+            let lifted = png_text::split(&svg, 1.0).expect("our text");
             let t1 = cpu_ms();
-            let (tree, mut pixmap) = prepare(&lifted.svg, 1.0).unwrap();
+            std::hint::black_box(parse(&lifted.svg, 1.0).unwrap());
             let t2 = cpu_ms();
-            let ts = tiny_skia::Transform::identity();
-            draw(tree.root(), ts, &mut pixmap.as_mut(), &lifted.runs);
+            let (w, h) = render_into(&svg, 1.0, &mut rgba).unwrap();
             let t3 = cpu_ms();
-            std::hint::black_box(encode(&pixmap).unwrap());
+            let png = encode(&rgba[..w as usize * h as usize * 4], w, h, &mut rgb).unwrap();
             let t4 = cpu_ms();
             std::hint::black_box(render_png(&svg, 1.0).unwrap());
             let t5 = cpu_ms();
             std::hint::black_box(render_pixmap_resvg(&svg, 1.0).unwrap());
             let t6 = cpu_ms();
             split += t1 - t0;
-            parse += t2 - t1;
-            draw_ms += t3 - t2;
+            parse_ms += t2 - t1;
+            draw_ms += (t3 - t2) - (t2 - t0);
             enc += t4 - t3;
             total += t5 - t4;
             old += t6 - t5;
+            size = png.len();
         }
         let n = runs as f64;
         let d = diff(
@@ -278,11 +364,12 @@ pub(super) mod tests {
         println!(
             "split {:.1} ms, usvg parse {:.1} ms, draw {:.1} ms, encode {:.1} ms; render_png {:.1} ms; resvg alone, without encoding {:.1} ms (CPU per map)",
             split / n,
-            parse / n,
+            parse_ms / n,
             draw_ms / n,
             enc / n,
             total / n,
             old / n
         );
+        println!("PNG: {size} bytes");
     }
 }

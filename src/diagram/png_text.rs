@@ -61,6 +61,9 @@ pub(super) struct Run {
 pub(super) struct Split {
     pub svg: String,
     pub runs: Vec<Run>,
+    /// The page colour, when the map's first shape (a rect over the whole picture, lifted
+    /// out too) covers every pixel: filling the picture with it is cheaper than drawing it.
+    pub background: Option<[u8; 3]>,
 }
 
 /// The run a marker stands for, if `id` is a marker's.
@@ -74,12 +77,16 @@ pub(super) fn marker(id: &str) -> Option<usize> {
 /// Every plain group (`<g>` or `<g id="…">`) gets an inner `<g>` around each stretch of
 /// shapes between two markers, so the renderer can draw each stretch, then the text, in
 /// document order. Text inside any other group is left alone.
-pub(super) fn split(svg: &str) -> Option<Split> {
+pub(super) fn split(svg: &str, zoom: f32) -> Option<Split> {
     let open = svg.find("<svg")?;
     let root_end = open + svg[open..].find('>')?;
-    if !svg[open..root_end].contains(&format!(" font-family=\"{FONT_STACK}\"")) {
+    let root = &svg[open..root_end];
+    if !root.contains(&format!(" font-family=\"{FONT_STACK}\"")) {
         return None;
     }
+    let page = page_rect(root, zoom);
+    let mut background = None;
+    let mut first = true;
     let end = svg.rfind("</svg>")?;
     if end <= root_end {
         return None;
@@ -117,7 +124,22 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             });
             out.push_str(&rest[..n]);
             i = at + n;
+        } else if first && page.as_ref().is_some_and(|p| rest.starts_with(p.as_str())) {
+            let rest = &rest[page.as_ref().map_or(0, String::len)..];
+            let colour = rest.get(..7).and_then(hex_colour);
+            match colour.filter(|_| rest[7..].starts_with("\"/>")) {
+                Some(rgb) => {
+                    background = Some(rgb);
+                    i = at + page.as_ref().map_or(0, String::len) + 10;
+                }
+                None => {
+                    out.push('<');
+                    i = at + 1;
+                }
+            }
+            first = false;
         } else if tag_is("<g") {
+            first = false;
             let n = rest.find('>').map_or(rest.len(), |p| p + 1);
             let tag = &rest[..n];
             out.push_str(tag);
@@ -132,6 +154,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             }
             i = at + n;
         } else if rest.starts_with("</g>") {
+            first = false;
             match groups.pop() {
                 Some(true) => out.push_str("</g></g>"),
                 Some(false) => {
@@ -142,6 +165,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             }
             i = at + 4;
         } else if tag_is("<text") {
+            first = false;
             let n = skip_to("</text>");
             let element = &rest[..n];
             match (opaque == 0).then(|| parse(element)).flatten() {
@@ -156,13 +180,41 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             }
             i = at + n;
         } else {
+            first = false;
             out.push('<');
             i = at + 1;
         }
     }
     out.push_str("</g>");
     out.push_str(&svg[end..]);
-    (!runs.is_empty()).then_some(Split { svg: out, runs })
+    (!runs.is_empty()).then_some(Split {
+        svg: out,
+        runs,
+        background,
+    })
+}
+
+/// The start of the page rect `assemble` draws first, `<rect x="0" y="0" width="W"
+/// height="H" rx="0" fill="`, for the root tag's own width and height; `None` when the
+/// viewBox is not `0 0 W H` or the rect would not end on whole pixels at `zoom`.
+fn page_rect(root: &str, zoom: f32) -> Option<String> {
+    let attr = |name: &str| {
+        let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
+        root[at..].split('"').next()
+    };
+    let (w, h) = (attr("width")?, attr("height")?);
+    if attr("viewBox")? != format!("0 0 {w} {h}") {
+        return None;
+    }
+    let whole = |v: &str| {
+        let px = v.parse::<f32>().ok()? * zoom;
+        ((px - px.round()).abs() < 1e-3).then_some(())
+    };
+    whole(w)?;
+    whole(h)?;
+    Some(format!(
+        "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" rx=\"0\" fill=\""
+    ))
 }
 
 /// `<g>` or `<g id="…">`: a group that only names its content.
@@ -327,7 +379,26 @@ fn shape(
     let mut buffer = rustybuzz::UnicodeBuffer::new();
     buffer.push_str(text);
     buffer.set_direction(rustybuzz::Direction::LeftToRight);
-    let shaped = rustybuzz::shape(face, &[], buffer);
+    // what rustybuzz::shape does, with the plan kept: building it was half of shaping
+    buffer.guess_segment_properties();
+    let script = buffer.script();
+    let plan = PLANS.with(|plans| {
+        plans
+            .borrow_mut()
+            .entry((font, script))
+            .or_insert_with(|| {
+                Rc::new(rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    // rustybuzz::shape passes the guess, which is None rather than Unknown
+                    (script != rustybuzz::script::UNKNOWN).then_some(script),
+                    None,
+                    &[],
+                ))
+            })
+            .clone()
+    });
+    let shaped = rustybuzz::shape_with_plan(face, &plan, buffer);
     let (infos, positions) = (shaped.glyph_infos(), shaped.glyph_positions());
     if infos.iter().any(|g| g.glyph_id == 0) {
         return None;
@@ -391,6 +462,8 @@ struct Mask {
 type Key = (usize, u16, u32, u8, u8);
 
 thread_local! {
+    static PLANS: RefCell<HashMap<(usize, rustybuzz::Script), Rc<rustybuzz::ShapePlan>>> =
+        RefCell::new(HashMap::new());
     static MASKS: RefCell<HashMap<Key, Rc<Mask>>> = RefCell::new(HashMap::new());
 }
 

@@ -206,7 +206,13 @@ fn assert_png_text_matches_resvg(svg: &str, zoom: f32) {
 #[test]
 fn png_text_matches_resvg() {
     let design = design_map().svg;
-    let lifted = png_text::split(&design).expect("our text is lifted");
+    let lifted = png_text::split(&design, 1.0).expect("our text is lifted");
+    assert_eq!(lifted.background, Some([255; 3]), "the page rect is a fill");
+    let odd = png_text::split(&design, 0.37).expect("our text is lifted");
+    assert_eq!(
+        odd.background, None,
+        "the page rect ends mid-pixel: drawn as a rect"
+    );
     assert_eq!(
         lifted.runs.len(),
         design.matches("<text ").count(),
@@ -216,6 +222,7 @@ fn png_text_matches_resvg() {
     assert_png_text_matches_resvg(&design, 1.0);
     assert_png_text_matches_resvg(&stress_map().svg, 1.0);
     assert_png_text_matches_resvg(&design, 0.5);
+    assert_png_text_matches_resvg(&design, 0.37);
 }
 
 #[test]
@@ -223,7 +230,7 @@ fn png_text_leaves_foreign_and_hostile_text_to_resvg() {
     let mut j = journey(DESIGN);
     j.title = "漢字 مرحبا שלום 😀 Ελληνικά Кириллица <b>&amp;</b>".into();
     let map = draw(&j, &[&persona(MAYA), &hostile_persona()]);
-    let lifted = png_text::split(&map.svg).expect("the rest is lifted");
+    let lifted = png_text::split(&map.svg, 1.0).expect("the rest is lifted");
     assert!(
         lifted.svg.contains("漢字 مرحبا"),
         "text Inter cannot set, or right to left, stays with usvg"
