@@ -27,6 +27,9 @@ const MARKER: &str = "~t";
 /// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
 const SUBPIXELS: f32 = 4.0;
 
+/// Glyph masks are drawn at sizes rounded to this fraction of a pixel.
+const SIZE_STEPS: f32 = 8.0;
+
 /// Glyph masks kept per thread before the cache starts over.
 const CACHE_LIMIT: usize = 50_000;
 
@@ -61,8 +64,10 @@ pub(super) struct Run {
 pub(super) struct Split {
     pub svg: String,
     pub runs: Vec<Run>,
-    /// The page colour, when the map's first shape (a rect over the whole picture, lifted
-    /// out too) covers every pixel: filling the picture with it is cheaper than drawing it.
+    /// The page colour: the map's first shape, a rect over the whole picture, is lifted out
+    /// too, and the picture filled with it, which is cheaper than drawing it. Where a scaled
+    /// map's page ends inside the last pixel row or column, resvg left that row partly
+    /// transparent (and the PNG then needed an alpha channel); the fill covers it.
     pub background: Option<[u8; 3]>,
 }
 
@@ -77,14 +82,14 @@ pub(super) fn marker(id: &str) -> Option<usize> {
 /// Every plain group (`<g>` or `<g id="…">`) gets an inner `<g>` around each stretch of
 /// shapes between two markers, so the renderer can draw each stretch, then the text, in
 /// document order. Text inside any other group is left alone.
-pub(super) fn split(svg: &str, zoom: f32) -> Option<Split> {
+pub(super) fn split(svg: &str) -> Option<Split> {
     let open = svg.find("<svg")?;
     let root_end = open + svg[open..].find('>')?;
     let root = &svg[open..root_end];
     if !root.contains(&format!(" font-family=\"{FONT_STACK}\"")) {
         return None;
     }
-    let page = page_rect(root, zoom);
+    let page = page_rect(root);
     let mut background = None;
     let mut first = true;
     let end = svg.rfind("</svg>")?;
@@ -196,8 +201,8 @@ pub(super) fn split(svg: &str, zoom: f32) -> Option<Split> {
 
 /// The start of the page rect `assemble` draws first, `<rect x="0" y="0" width="W"
 /// height="H" rx="0" fill="`, for the root tag's own width and height; `None` when the
-/// viewBox is not `0 0 W H` or the rect would not end on whole pixels at `zoom`.
-fn page_rect(root: &str, zoom: f32) -> Option<String> {
+/// viewBox is not `0 0 W H`.
+fn page_rect(root: &str) -> Option<String> {
     let attr = |name: &str| {
         let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
         root[at..].split('"').next()
@@ -206,12 +211,6 @@ fn page_rect(root: &str, zoom: f32) -> Option<String> {
     if attr("viewBox")? != format!("0 0 {w} {h}") {
         return None;
     }
-    let whole = |v: &str| {
-        let px = v.parse::<f32>().ok()? * zoom;
-        ((px - px.round()).abs() < 1e-3).then_some(())
-    };
-    whole(w)?;
-    whole(h)?;
     Some(format!(
         "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" rx=\"0\" fill=\""
     ))
@@ -355,6 +354,14 @@ fn faces() -> &'static [rustybuzz::Face<'static>; 4] {
     })
 }
 
+/// A line shaped in font units, before size, letter spacing and anchor apply: glyph ids
+/// and offsets within their cluster, and each cluster's first glyph and advance (its widest
+/// glyph's, as usvg's `form_glyph_clusters` has it).
+struct Shaped {
+    glyphs: Vec<(u16, i32, i32)>,
+    clusters: Vec<(usize, i32)>,
+}
+
 /// Shapes one line as usvg does (its `shape_text_with_font`, `form_glyph_clusters`,
 /// `apply_letter_spacing` and `process_anchor`): the anchor's offset and the glyphs. `None`
 /// when usvg should set it instead.
@@ -365,6 +372,62 @@ fn shape(
     spacing: f32,
     anchor: Anchor,
 ) -> Option<(f32, Vec<Glyph>)> {
+    let shaped = shaped(text, font)?;
+    let scale = size / faces()[font].units_per_em() as f32;
+    let last = shaped.clusters.len().saturating_sub(1);
+    let advance = |n: usize, units: i32| {
+        let a = units as f32 * scale;
+        // letter spacing follows every cluster but the last
+        if spacing != 0.0 && n != last {
+            a + spacing
+        } else {
+            a
+        }
+    };
+    let total: f32 =
+        (shaped.clusters.iter().enumerate()).fold(0.0, |t, (n, c)| t + advance(n, c.1));
+    let start = match anchor {
+        Anchor::Start => 0.0,
+        Anchor::Middle => -total / 2.0,
+        Anchor::End => -total,
+    };
+    let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
+    let mut pen = 0.0;
+    for (n, &(first, units)) in shaped.clusters.iter().enumerate() {
+        let next = shaped
+            .clusters
+            .get(n + 1)
+            .map_or(shaped.glyphs.len(), |c| c.0);
+        for &(id, x, y) in &shaped.glyphs[first..next] {
+            glyphs.push(Glyph {
+                id,
+                x: pen + x as f32 * scale,
+                y: y as f32 * scale,
+            });
+        }
+        pen += advance(n, units);
+    }
+    Some((start, glyphs))
+}
+
+/// `text` shaped with `font`, kept per thread (maps repeat many lines: lane names, stage
+/// names, chip labels); `None` when usvg should set it.
+fn shaped(text: &str, font: usize) -> Option<Rc<Shaped>> {
+    if let Some(hit) = SHAPED.with(|cache| cache.borrow()[font].get(text).cloned()) {
+        return hit;
+    }
+    let shaped = shape_units(text, font).map(Rc::new);
+    SHAPED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache[font].len() > CACHE_LIMIT {
+            cache[font].clear();
+        }
+        cache[font].insert(text.to_string(), shaped.clone());
+    });
+    shaped
+}
+
+fn shape_units(text: &str, font: usize) -> Option<Shaped> {
     use unicode_bidi::BidiClass::*;
     let rtl = |c: char| {
         matches!(
@@ -398,56 +461,32 @@ fn shape(
             })
             .clone()
     });
-    let shaped = rustybuzz::shape_with_plan(face, &plan, buffer);
-    let (infos, positions) = (shaped.glyph_infos(), shaped.glyph_positions());
+    let output = rustybuzz::shape_with_plan(face, &plan, buffer);
+    let (infos, positions) = (output.glyph_infos(), output.glyph_positions());
     if infos.iter().any(|g| g.glyph_id == 0) {
         return None;
     }
-    let scale = size / face.units_per_em() as f32;
-    // clusters: runs of glyphs with the same cluster index, each as wide as its widest glyph
-    let mut glyphs = Vec::with_capacity(infos.len());
-    let mut clusters: Vec<(usize, f32)> = Vec::new(); // (first glyph, advance)
+    // clusters: runs of glyphs with the same cluster index
+    let mut shaped = Shaped {
+        glyphs: Vec::with_capacity(infos.len()),
+        clusters: Vec::new(),
+    };
     let mut i = 0;
     while i < infos.len() {
         let start = i;
-        let (mut x, mut width) = (0i32, 0f32);
+        let (mut x, mut widest) = (0, 0);
         while i < infos.len() && infos[i].cluster == infos[start].cluster {
             let p = positions[i];
-            glyphs.push(Glyph {
-                id: infos[i].glyph_id as u16,
-                x: (x + p.x_offset) as f32,
-                y: -p.y_offset as f32,
-            });
+            shaped
+                .glyphs
+                .push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
             x += p.x_advance;
-            width = width.max(p.x_advance as f32 * scale);
+            widest = widest.max(p.x_advance);
             i += 1;
         }
-        clusters.push((start, width));
+        shaped.clusters.push((start, widest));
     }
-    if spacing != 0.0 {
-        let last = clusters.len().saturating_sub(1);
-        for (n, c) in clusters.iter_mut().enumerate() {
-            if n != last {
-                c.1 += spacing;
-            }
-        }
-    }
-    let total: f32 = clusters.iter().map(|c| c.1).sum();
-    let start = match anchor {
-        Anchor::Start => 0.0,
-        Anchor::Middle => -total / 2.0,
-        Anchor::End => -total,
-    };
-    let mut pen = 0.0;
-    for (n, &(first, advance)) in clusters.iter().enumerate() {
-        let next = clusters.get(n + 1).map_or(glyphs.len(), |c| c.0);
-        for g in &mut glyphs[first..next] {
-            g.x = pen + g.x * scale;
-            g.y *= scale;
-        }
-        pen += advance;
-    }
-    Some((start, glyphs))
+    Some(shaped)
 }
 
 /// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
@@ -459,10 +498,17 @@ struct Mask {
     data: Vec<u8>,
 }
 
+/// Font, glyph, size in px (f32 bits), x and y sub-pixel steps.
 type Key = (usize, u16, u32, u8, u8);
 
+/// A glyph's path in font units and its bounding box.
+type GlyphOutline = (Rc<tiny_skia::Path>, ttf_parser::Rect);
+
 thread_local! {
+    static SHAPED: RefCell<[HashMap<String, Option<Rc<Shaped>>>; 4]> = RefCell::new(Default::default());
     static PLANS: RefCell<HashMap<(usize, rustybuzz::Script), Rc<rustybuzz::ShapePlan>>> =
+        RefCell::new(HashMap::new());
+    static OUTLINES: RefCell<HashMap<(usize, u16), Option<GlyphOutline>>> =
         RefCell::new(HashMap::new());
     static MASKS: RefCell<HashMap<Key, Rc<Mask>>> = RefCell::new(HashMap::new());
 }
@@ -488,6 +534,22 @@ impl ttf_parser::OutlineBuilder for Outline {
     }
 }
 
+/// Glyph `id` of `font` as a path in font units (y up), and its bounding box; kept per
+/// thread, since scaled maps each need their own sizes.
+fn outline(font: usize, id: u16) -> Option<GlyphOutline> {
+    OUTLINES.with(|outlines| {
+        outlines
+            .borrow_mut()
+            .entry((font, id))
+            .or_insert_with(|| {
+                let mut outline = Outline(tiny_skia::PathBuilder::new());
+                let bbox = faces()[font].outline_glyph(ttf_parser::GlyphId(id), &mut outline)?;
+                Some((Rc::new(outline.0.finish()?), bbox))
+            })
+            .clone()
+    })
+}
+
 /// Rasterises glyph `id` of `font` at `scale` px per font unit, its origin at (`fx`, `fy`)
 /// inside its pixel, anti-aliased and non-zero filled as resvg fills text.
 fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
@@ -497,11 +559,7 @@ fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
         width: 0,
         data: Vec::new(),
     };
-    let mut outline = Outline(tiny_skia::PathBuilder::new());
-    let Some(bbox) = faces()[font].outline_glyph(ttf_parser::GlyphId(id), &mut outline) else {
-        return empty;
-    };
-    let Some(path) = outline.0.finish() else {
+    let Some((path, bbox)) = outline(font, id) else {
         return empty;
     };
     let left = (fx + bbox.x_min as f32 * scale).floor() as i32 - 1;
@@ -523,6 +581,12 @@ fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
     }
 }
 
+/// How many glyph masks this thread holds.
+#[cfg(test)]
+pub(super) fn cached_masks() -> usize {
+    MASKS.with(|m| m.borrow().len())
+}
+
 /// Splits a pixel coordinate into its whole pixel and its rounded sub-pixel step.
 fn snap(v: f32) -> (i32, u8) {
     let whole = v.floor();
@@ -538,8 +602,11 @@ impl Run {
     /// Draws the run onto `pixmap`; `ts` maps user units to pixels (a scale and a shift).
     pub(super) fn draw(&self, ts: tiny_skia::Transform, pixmap: &mut tiny_skia::PixmapMut) {
         let zoom = ts.sx;
-        let scale = self.size * zoom / faces()[self.font].units_per_em() as f32;
-        let size_key = (self.size * zoom).to_bits();
+        // glyph shapes at the nearest 1/8 px size: scaled maps each have their own zoom, and
+        // this lets them share masks (positions stay exact; a shape is off by under 1%)
+        let px_size = (self.size * zoom * SIZE_STEPS).round() / SIZE_STEPS;
+        let scale = px_size / faces()[self.font].units_per_em() as f32;
+        let size_key = px_size.to_bits();
         MASKS.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.len() > CACHE_LIMIT {
@@ -577,20 +644,24 @@ fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u
         return;
     }
     let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
+    let (w, h) = (mask.width as i32, (mask.data.len() / mask.width) as i32);
+    let (x0, y0) = (x + mask.left, y + mask.top);
+    // the part of the mask inside the picture
+    let (c0, c1) = ((-x0).max(0), w.min(pw - x0));
+    let (r0, r1) = ((-y0).max(0), h.min(ph - y0));
+    if c0 >= c1 || r0 >= r1 {
+        return;
+    }
     let data = pixmap.data_mut();
-    for (row, cover) in mask.data.chunks_exact(mask.width).enumerate() {
-        let py = y + mask.top + row as i32;
-        if py < 0 || py >= ph {
-            continue;
-        }
-        for (col, &a) in cover.iter().enumerate() {
-            let px = x + mask.left + col as i32;
-            if a == 0 || px < 0 || px >= pw {
+    for row in r0..r1 {
+        let cover = &mask.data[(row * w + c0) as usize..(row * w + c1) as usize];
+        let start = (((y0 + row) * pw + x0 + c0) * 4) as usize;
+        let dst = &mut data[start..start + cover.len() * 4];
+        for (&a, px) in cover.iter().zip(dst.chunks_exact_mut(4)) {
+            if a == 0 {
                 continue;
             }
-            let at = (py * pw + px) as usize * 4;
             let (a, keep) = (a as u32, 255 - a as u32);
-            let px = &mut data[at..at + 4];
             for k in 0..3 {
                 px[k] = ((rgb[k] as u32 * a + px[k] as u32 * keep + 127) / 255) as u8;
             }
