@@ -18,7 +18,7 @@ use resvg::tiny_skia;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::sync::OnceLock;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 
 /// The marker left in the SVG for run `n` is an invisible rect with the id `~t{n}`; the map's
 /// own ids all start with its prefix (`jm-…`), so none can look like one.
@@ -412,11 +412,20 @@ fn shape(
 
 /// `text` shaped with `font`, kept per thread (maps repeat many lines: lane names, stage
 /// names, chip labels); `None` when usvg should set it.
-fn shaped(text: &str, font: usize) -> Option<Rc<Shaped>> {
+fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
     if let Some(hit) = SHAPED.with(|cache| cache.borrow()[font].get(text).cloned()) {
         return hit;
     }
-    let shaped = shape_units(text, font).map(Rc::new);
+    let shared = lock(&SHARED_SHAPED)[font].get(text).cloned();
+    let shaped = shared.unwrap_or_else(|| {
+        let shaped = shape_units(text, font).map(Arc::new);
+        let mut all = lock(&SHARED_SHAPED);
+        if all[font].len() > CACHE_LIMIT {
+            all[font].clear();
+        }
+        all[font].insert(text.to_string(), shaped.clone());
+        shaped
+    });
     SHAPED.with(|cache| {
         let mut cache = cache.borrow_mut();
         if cache[font].len() > CACHE_LIMIT {
@@ -425,6 +434,14 @@ fn shaped(text: &str, font: usize) -> Option<Rc<Shaped>> {
         cache[font].insert(text.to_string(), shaped.clone());
     });
     shaped
+}
+
+/// A shared cache, locked; a thread that panicked holding it left it whole (entries are
+/// inserted complete), so poisoning is ignored.
+fn lock<T>(cache: &Mutex<T>) -> MutexGuard<'_, T> {
+    cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn shape_units(text: &str, font: usize) -> Option<Shaped> {
@@ -498,19 +515,29 @@ struct Mask {
     data: Vec<u8>,
 }
 
+/// Per font: each line's shaping (`None`: left to usvg).
+type ShapedLines = [HashMap<String, Option<Arc<Shaped>>>; 4];
+
 /// Font, glyph, size in px (f32 bits), x and y sub-pixel steps.
 type Key = (usize, u16, u32, u8, u8);
 
 /// A glyph's path in font units and its bounding box.
 type GlyphOutline = (Rc<tiny_skia::Path>, ttf_parser::Rect);
 
+/// Shaped lines and glyph masks shared by all threads: each thread keeps its own copy of
+/// what it used (no lock on a hit), and asks here before shaping or rasterising, so a build's
+/// threads do that work once between them. What a mask or a line holds depends only on its
+/// key, never on which thread made it, so output stays byte-identical.
+static SHARED_SHAPED: LazyLock<Mutex<ShapedLines>> = LazyLock::new(Default::default);
+static SHARED_MASKS: LazyLock<Mutex<HashMap<Key, Arc<Mask>>>> = LazyLock::new(Default::default);
+
 thread_local! {
-    static SHAPED: RefCell<[HashMap<String, Option<Rc<Shaped>>>; 4]> = RefCell::new(Default::default());
+    static SHAPED: RefCell<ShapedLines> = RefCell::new(Default::default());
     static PLANS: RefCell<HashMap<(usize, rustybuzz::Script), Rc<rustybuzz::ShapePlan>>> =
         RefCell::new(HashMap::new());
     static OUTLINES: RefCell<HashMap<(usize, u16), Option<GlyphOutline>>> =
         RefCell::new(HashMap::new());
-    static MASKS: RefCell<HashMap<Key, Rc<Mask>>> = RefCell::new(HashMap::new());
+    static MASKS: RefCell<HashMap<Key, Arc<Mask>>> = RefCell::new(HashMap::new());
 }
 
 /// tiny-skia's path sink for ttf-parser outlines (as usvg builds them).
@@ -581,6 +608,13 @@ fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
     }
 }
 
+/// Empties the shared caches (this thread's own start empty in a new thread).
+#[cfg(test)]
+pub(super) fn clear_shared_caches() {
+    lock(&SHARED_MASKS).clear();
+    lock(&SHARED_SHAPED).iter_mut().for_each(HashMap::clear);
+}
+
 /// How many glyph masks this thread holds.
 #[cfg(test)]
 pub(super) fn cached_masks() -> usize {
@@ -621,13 +655,16 @@ impl Run {
                     let mask = cache
                         .entry(key)
                         .or_insert_with(|| {
-                            Rc::new(rasterise(
-                                self.font,
-                                g.id,
-                                scale,
-                                qx as f32 / SUBPIXELS,
-                                qy as f32 / SUBPIXELS,
-                            ))
+                            let shared = lock(&SHARED_MASKS).get(&key).cloned();
+                            shared.unwrap_or_else(|| {
+                                let (fx, fy) = (qx as f32 / SUBPIXELS, qy as f32 / SUBPIXELS);
+                                let mask = Arc::new(rasterise(self.font, g.id, scale, fx, fy));
+                                let mut all = lock(&SHARED_MASKS);
+                                if all.len() > CACHE_LIMIT {
+                                    all.clear();
+                                }
+                                all.entry(key).or_insert(mask).clone()
+                            })
                         })
                         .clone();
                     blend(pixmap, &mask, ix, iy, self.rgb);
