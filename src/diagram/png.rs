@@ -86,6 +86,8 @@ fn to_rgb(rgba: &[u8], rgb: &mut [u8]) -> u8 {
     let mut to = rgb.chunks_exact_mut(12);
     let mut from = rgba.chunks_exact(16);
     for (t, f) in (&mut to).zip(&mut from) {
+        // a fixed-size array, so each word is one load
+        let f: &[u8; 16] = f.try_into().expect("16 bytes");
         let word = |i: usize| u32::from_le_bytes([f[i], f[i + 1], f[i + 2], f[i + 3]]);
         let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
         alpha &= p0 & p1 & p2 & p3;
