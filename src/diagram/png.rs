@@ -342,9 +342,14 @@ pub(super) mod tests {
             size = png.len();
         }
         let n = runs as f64;
-        let ours = render_pixmap(&svg, 1.0).unwrap();
+        // TRAILMAP_ZOOM: the zoom the comparison and crops are drawn at
+        let zoom: f32 = std::env::var("TRAILMAP_ZOOM")
+            .ok()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(1.0);
+        let ours = render_pixmap(&svg, zoom).unwrap();
         let whole = (ours.width() as usize, ours.height() as usize);
-        let d = diff(&ours, &render_pixmap_resvg(&svg, 1.0).unwrap(), whole);
+        let d = diff(&ours, &render_pixmap_resvg(&svg, zoom).unwrap(), whole);
         println!(
             "against resvg's text: mean difference {:.3}/255, {:.4}% of pixels off by more than 64, worst 16-px block {:.1}/255",
             d.mean,
@@ -352,16 +357,16 @@ pub(super) mod tests {
             d.worst_block
         );
         if let Ok(dir) = std::env::var("TRAILMAP_DIAGRAM_OUT") {
-            let _ = render_pixmap(&svg, 1.0)
+            let _ = render_pixmap(&svg, zoom)
                 .unwrap()
                 .save_png(format!("{dir}/new.png"));
-            let _ = render_pixmap_resvg(&svg, 1.0)
+            let _ = render_pixmap_resvg(&svg, zoom)
                 .unwrap()
                 .save_png(format!("{dir}/old.png"));
             // old above new, for regions named in TRAILMAP_CROPS="x,y,w,h;…"
             let (a, b) = (
-                render_pixmap_resvg(&svg, 1.0).unwrap(),
-                render_pixmap(&svg, 1.0).unwrap(),
+                render_pixmap_resvg(&svg, zoom).unwrap(),
+                render_pixmap(&svg, zoom).unwrap(),
             );
             let crops = std::env::var("TRAILMAP_CROPS").unwrap_or_default();
             for (n, c) in crops.split(';').filter(|c| !c.is_empty()).enumerate() {
