@@ -24,6 +24,11 @@ fn design_map() -> JourneyMap {
     draw(&journey(DESIGN), &[&persona(MAYA)])
 }
 
+/// The design fixture's SVG, for the PNG tests.
+pub(super) fn design_svg() -> String {
+    design_map().svg
+}
+
 fn stress_map() -> JourneyMap {
     let (maya, omar, lee) = (persona(MAYA), persona(OMAR), persona(LEE));
     draw(&journey(STRESS), &[&maya, &omar, &lee])
@@ -173,6 +178,96 @@ fn png_has_dark_text_in_the_title_box() {
     let bytes = render_png(&map.svg, 0.5).expect("encodes");
     let decoded = resvg::tiny_skia::Pixmap::decode_png(&bytes).expect("decodes");
     assert_eq!(decoded.width(), (map.width * 0.5).round() as u32);
+}
+
+/// The PNG sets our text itself (`png_text`); it must look as resvg drew it: same places,
+/// weights, colours, anchors and wrapping, only anti-aliasing may differ a little.
+fn assert_png_text_matches_resvg(svg: &str, zoom: f32) {
+    let ours = png::render_pixmap(svg, zoom).expect("renders");
+    let theirs = png::render_pixmap_resvg(svg, zoom).expect("renders");
+    // a scaled page can end inside the last row or column, which resvg leaves partly
+    // transparent and we fill: compare the pixels the page covers
+    let (w, h) = (ours.width() as f32, ours.height() as f32);
+    let covered = |size: f32, full: f32| (full * zoom).floor().min(size) as usize;
+    let (map_w, map_h) = svg_size(svg);
+    let d = png::tests::diff(&ours, &theirs, (covered(w, map_w), covered(h, map_h)));
+    println!(
+        "{}×{}: mean {:.3}/255, {:.4}% of pixels off by more than 64, worst 16-px block {:.1}/255",
+        ours.width(),
+        ours.height(),
+        d.mean,
+        d.far * 100.0,
+        d.worst_block
+    );
+    assert!(
+        d.mean < 1.0 && d.far < 0.0002 && d.worst_block < 24.0,
+        "differs from resvg: mean {:.3}, {:.4}% far off, worst block {:.1}",
+        d.mean,
+        d.far * 100.0,
+        d.worst_block
+    );
+}
+
+/// The width and height attributes of a map's SVG.
+fn svg_size(svg: &str) -> (f32, f32) {
+    let attr = |name: &str| -> f32 {
+        let at = svg.find(&format!(" {name}=\"")).expect("sized") + name.len() + 3;
+        svg[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    (attr("width"), attr("height"))
+}
+
+#[test]
+fn png_text_matches_resvg() {
+    let design = design_map().svg;
+    let lifted = png_text::split(&design).expect("our text is lifted");
+    assert_eq!(lifted.background, Some([255; 3]), "the page rect is a fill");
+    assert_eq!(
+        lifted.runs.len(),
+        design.matches("<text ").count(),
+        "every text run of a map is set by png_text"
+    );
+    assert!(!lifted.svg.contains("<text"));
+    assert_png_text_matches_resvg(&design, 1.0);
+    assert_png_text_matches_resvg(&stress_map().svg, 1.0);
+    assert_png_text_matches_resvg(&design, 0.5);
+    assert_png_text_matches_resvg(&design, 0.37);
+    // every map is opaque now, scaled ones too: the PNG is RGB
+    let bytes = render_png(&design, 0.37).expect("encodes");
+    let decoder = ::png::Decoder::new(std::io::Cursor::new(bytes));
+    let reader = decoder.read_info().expect("decodes");
+    assert_eq!(reader.info().color_type, ::png::ColorType::Rgb);
+}
+
+#[test]
+fn png_text_leaves_foreign_and_hostile_text_to_resvg() {
+    let mut j = journey(DESIGN);
+    j.title = "漢字 مرحبا שלום 😀 Ελληνικά Кириллица <b>&amp;</b>".into();
+    let map = draw(&j, &[&persona(MAYA), &hostile_persona()]);
+    let lifted = png_text::split(&map.svg).expect("the rest is lifted");
+    assert!(
+        lifted.svg.contains("漢字 مرحبا"),
+        "text Inter cannot set, or right to left, stays with usvg"
+    );
+    assert!(
+        !lifted.svg.contains("Buyer"),
+        "escaped author text is lifted"
+    );
+    assert_png_text_matches_resvg(&map.svg, 1.0);
+}
+
+#[test]
+fn png_is_byte_identical_with_a_cold_or_warm_glyph_cache() {
+    let svg = design_map().svg;
+    let warm = render_png(&svg, 1.0).expect("encodes");
+    assert_eq!(render_png(&svg, 1.0).expect("encodes"), warm);
+    let cold = std::thread::spawn(move || {
+        png_text::clear_shared_caches();
+        render_png(&svg, 1.0).expect("encodes")
+    })
+    .join()
+    .expect("renders");
+    assert_eq!(cold, warm);
 }
 
 #[test]

@@ -1,0 +1,708 @@
+//! The map's own text, drawn into the PNG without usvg.
+//!
+//! usvg lays out every `<text>` again from scratch (parsing the font file anew for each run)
+//! and fills every glyph as a path; on a map that was most of the PNG's cost. Our `<text>`
+//! elements all come from `Canvas::text` in one known form, so `split` lifts them out of the
+//! SVG, leaving an invisible marker where each stood so the paint order is kept, and `Run::draw`
+//! puts the glyphs where usvg would: shaped by rustybuzz (usvg's shaper) with the same font
+//! files and features, positioned by the same rules (clusters, letter spacing, anchors). Each
+//! glyph is rasterised once per size and quarter-pixel offset by tiny-skia (resvg's
+//! rasteriser) into a coverage mask, and blended from a per-thread cache after that.
+//!
+//! Text in any other form stays in the SVG for usvg, and so does text with a character Inter
+//! lacks or a right-to-left one, so what usvg does with those (font fallback, bidi) is kept.
+
+use super::fonts;
+use super::style::FONT_STACK;
+use resvg::tiny_skia;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
+
+/// The marker left in the SVG for run `n` is an invisible rect with the id `~t{n}`; the map's
+/// own ids all start with its prefix (`jm-…`), so none can look like one.
+const MARKER: &str = "~t";
+
+/// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
+const SUBPIXELS: f32 = 4.0;
+
+/// Glyph masks are drawn at sizes rounded to this fraction of a pixel.
+const SIZE_STEPS: f32 = 8.0;
+
+/// Glyph masks kept per thread before the cache starts over.
+const CACHE_LIMIT: usize = 50_000;
+
+/// How a line hangs from its x.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Anchor {
+    Start,
+    Middle,
+    End,
+}
+
+/// One glyph of a shaped line: its id and its origin relative to the line's anchor point, in
+/// user units.
+#[derive(Clone, Copy, Debug)]
+struct Glyph {
+    id: u16,
+    x: f32,
+    y: f32,
+}
+
+/// One `<text>` element, shaped: its font, size and colour, and each line's glyphs.
+#[derive(Debug)]
+pub(super) struct Run {
+    font: usize,
+    size: f32,
+    rgb: [u8; 3],
+    /// Per line: the baseline start (anchor already applied) and the glyphs.
+    lines: Vec<(f32, f32, Vec<Glyph>)>,
+}
+
+/// The SVG without the text it could lift out, and that text.
+pub(super) struct Split {
+    pub svg: String,
+    pub runs: Vec<Run>,
+    /// The page colour: the map's first shape, a rect over the whole picture, is lifted out
+    /// too, and the picture filled with it, which is cheaper than drawing it. Where a scaled
+    /// map's page ends inside the last pixel row or column, resvg left that row partly
+    /// transparent (and the PNG then needed an alpha channel); the fill covers it.
+    pub background: Option<[u8; 3]>,
+}
+
+/// The run a marker stands for, if `id` is a marker's.
+pub(super) fn marker(id: &str) -> Option<usize> {
+    id.strip_prefix(MARKER)?.parse().ok()
+}
+
+/// Lifts our `<text>` elements out of `svg`. `None` when there is nothing to lift: an SVG
+/// that is not a map of ours, or one whose text is all left to usvg.
+///
+/// Every plain group (`<g>` or `<g id="…">`) gets an inner `<g>` around each stretch of
+/// shapes between two markers, so the renderer can draw each stretch, then the text, in
+/// document order. Text inside any other group is left alone.
+pub(super) fn split(svg: &str) -> Option<Split> {
+    let open = svg.find("<svg")?;
+    let root_end = open + svg[open..].find('>')?;
+    let root = &svg[open..root_end];
+    if !root.contains(&format!(" font-family=\"{FONT_STACK}\"")) {
+        return None;
+    }
+    let page = page_rect(root);
+    let mut background = None;
+    let mut first = true;
+    let end = svg.rfind("</svg>")?;
+    if end <= root_end {
+        return None;
+    }
+    let mut out = String::with_capacity(svg.len() + 4096);
+    out.push_str(&svg[..=root_end]);
+    out.push_str("<g>");
+    let mut runs = Vec::new();
+    // per open group: whether it is plain (we wrap inside it)
+    let mut groups: Vec<bool> = Vec::new();
+    let mut opaque = 0usize;
+    let mut i = root_end + 1;
+    while i < end {
+        let Some(lt) = svg[i..end].find('<') else {
+            out.push_str(&svg[i..end]);
+            break;
+        };
+        out.push_str(&svg[i..i + lt]);
+        let at = i + lt;
+        let rest = &svg[at..end];
+        let tag_is = |name: &str| {
+            rest.strip_prefix(name)
+                .is_some_and(|r| r.starts_with([' ', '>', '/']))
+        };
+        let skip_to = |close: &str| rest.find(close).map_or(rest.len(), |p| p + close.len());
+        if tag_is("<defs") {
+            let n = skip_to("</defs>");
+            out.push_str(&rest[..n]);
+            i = at + n;
+        } else if tag_is("<title") || tag_is("<desc") {
+            let n = skip_to(if tag_is("<title") {
+                "</title>"
+            } else {
+                "</desc>"
+            });
+            out.push_str(&rest[..n]);
+            i = at + n;
+        } else if first && page.as_ref().is_some_and(|p| rest.starts_with(p.as_str())) {
+            let rest = &rest[page.as_ref().map_or(0, String::len)..];
+            let colour = rest.get(..7).and_then(hex_colour);
+            match colour.filter(|_| rest[7..].starts_with("\"/>")) {
+                Some(rgb) => {
+                    background = Some(rgb);
+                    i = at + page.as_ref().map_or(0, String::len) + 10;
+                }
+                None => {
+                    out.push('<');
+                    i = at + 1;
+                }
+            }
+            first = false;
+        } else if tag_is("<g") {
+            first = false;
+            let n = rest.find('>').map_or(rest.len(), |p| p + 1);
+            let tag = &rest[..n];
+            out.push_str(tag);
+            if !tag.ends_with("/>") {
+                let plain = opaque == 0 && is_plain_group(tag);
+                if plain {
+                    out.push_str("<g>");
+                } else {
+                    opaque += 1;
+                }
+                groups.push(plain);
+            }
+            i = at + n;
+        } else if rest.starts_with("</g>") {
+            first = false;
+            match groups.pop() {
+                Some(true) => out.push_str("</g></g>"),
+                Some(false) => {
+                    opaque -= 1;
+                    out.push_str("</g>");
+                }
+                None => out.push_str("</g>"),
+            }
+            i = at + 4;
+        } else if tag_is("<text") {
+            first = false;
+            let n = skip_to("</text>");
+            let element = &rest[..n];
+            match (opaque == 0).then(|| parse(element)).flatten() {
+                Some(run) => {
+                    out.push_str("</g><rect id=\"");
+                    out.push_str(MARKER);
+                    out.push_str(&runs.len().to_string());
+                    out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
+                    runs.push(run);
+                }
+                None => out.push_str(element),
+            }
+            i = at + n;
+        } else {
+            first = false;
+            out.push('<');
+            i = at + 1;
+        }
+    }
+    out.push_str("</g>");
+    out.push_str(&svg[end..]);
+    (!runs.is_empty()).then_some(Split {
+        svg: out,
+        runs,
+        background,
+    })
+}
+
+/// The start of the page rect `assemble` draws first, `<rect x="0" y="0" width="W"
+/// height="H" rx="0" fill="`, for the root tag's own width and height; `None` when the
+/// viewBox is not `0 0 W H`.
+fn page_rect(root: &str) -> Option<String> {
+    let attr = |name: &str| {
+        let at = root.find(&format!(" {name}=\""))? + name.len() + 3;
+        root[at..].split('"').next()
+    };
+    let (w, h) = (attr("width")?, attr("height")?);
+    if attr("viewBox")? != format!("0 0 {w} {h}") {
+        return None;
+    }
+    Some(format!(
+        "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" rx=\"0\" fill=\""
+    ))
+}
+
+/// `<g>` or `<g id="…">`: a group that only names its content.
+fn is_plain_group(tag: &str) -> bool {
+    if tag == "<g>" {
+        return true;
+    }
+    tag.strip_prefix("<g id=\"")
+        .and_then(|r| r.strip_suffix("\">"))
+        .is_some_and(|id| !id.contains('"'))
+}
+
+/// A `<text>` element as `Canvas::text` writes it, shaped; `None` for anything else, or for
+/// text that usvg should set (a missing glyph, right-to-left characters).
+fn parse(element: &str) -> Option<Run> {
+    let rest = element.strip_prefix("<text")?;
+    let (attrs, mut body) = rest.split_once('>')?;
+    let (mut size, mut rgb, mut weight, mut italic, mut spacing, mut anchor) =
+        (None, None, "400", false, 0.0, Anchor::Start);
+    let mut attrs = attrs;
+    while !attrs.is_empty() {
+        let (name, value, more) = attribute(attrs)?;
+        match name {
+            "font-size" => size = Some(value.parse::<f32>().ok().filter(|s| *s > 0.0)?),
+            "fill" => rgb = Some(hex_colour(value)?),
+            "font-weight" if matches!(value, "400" | "600" | "700") => weight = value,
+            "font-style" if value == "italic" => italic = true,
+            "letter-spacing" => spacing = value.parse::<f32>().ok().filter(|s| s.is_finite())?,
+            "text-anchor" => {
+                anchor = match value {
+                    "start" => Anchor::Start,
+                    "middle" => Anchor::Middle,
+                    "end" => Anchor::End,
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        }
+        attrs = more;
+    }
+    let font = match (weight, italic) {
+        ("400", false) => 0,
+        ("400", true) => 1,
+        ("600", false) => 2,
+        ("700", false) => 3,
+        _ => return None,
+    };
+    let size = size.filter(|s| s.is_finite())?;
+    let mut lines = Vec::new();
+    while body != "</text>" {
+        let r = body.strip_prefix("<tspan x=\"")?;
+        let (x, r) = r.split_once('"')?;
+        let r = r.strip_prefix(" y=\"")?;
+        let (y, r) = r.split_once('"')?;
+        let r = r.strip_prefix('>')?;
+        let (content, r) = r.split_once("</tspan>")?;
+        let (x, y) = (x.parse::<f32>().ok()?, y.parse::<f32>().ok()?);
+        if !(x.is_finite() && y.is_finite()) {
+            return None;
+        }
+        let text = unescape(content)?;
+        let (start, glyphs) = shape(&text, font, size, spacing, anchor)?;
+        lines.push((x + start, y, glyphs));
+        body = r;
+    }
+    (!lines.is_empty()).then_some(Run {
+        font,
+        size,
+        rgb: rgb?,
+        lines,
+    })
+}
+
+/// ` name="value"` at the start of `s`: the name, the value and what follows.
+fn attribute(s: &str) -> Option<(&str, &str, &str)> {
+    let s = s.strip_prefix(' ')?;
+    let (name, r) = s.split_once("=\"")?;
+    let (value, r) = r.split_once('"')?;
+    Some((name, value, r))
+}
+
+/// `#RRGGBB` or `#RGB`.
+fn hex_colour(v: &str) -> Option<[u8; 3]> {
+    let h = v.strip_prefix('#')?;
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let digit = |i: usize| u8::from_str_radix(&h[i..i + 1], 16).ok();
+    match h.len() {
+        6 => Some([
+            u8::from_str_radix(&h[0..2], 16).ok()?,
+            u8::from_str_radix(&h[2..4], 16).ok()?,
+            u8::from_str_radix(&h[4..6], 16).ok()?,
+        ]),
+        3 => Some([digit(0)? * 17, digit(1)? * 17, digit(2)? * 17]),
+        _ => None,
+    }
+}
+
+/// Text content as `Esc` writes it, read back. `None` for anything `Esc` does not write, and
+/// for text whose spaces XML would collapse (usvg keeps that).
+fn unescape(s: &str) -> Option<String> {
+    if s.is_empty()
+        || s.starts_with(' ')
+        || s.ends_with(' ')
+        || s.contains("  ")
+        || s.contains(['\t', '\n', '\r', '<'])
+    {
+        return None;
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        let tail = &rest[amp..];
+        let (entity, c) = [
+            ("&amp;", '&'),
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+        ]
+        .into_iter()
+        .find(|(e, _)| tail.starts_with(e))?;
+        out.push(c);
+        rest = &tail[entity.len()..];
+    }
+    out.push_str(rest);
+    Some(out)
+}
+
+/// The embedded faces for shaping (and outlines): regular, italic, semibold, bold.
+fn faces() -> &'static [rustybuzz::Face<'static>; 4] {
+    static FACES: OnceLock<[rustybuzz::Face<'static>; 4]> = OnceLock::new();
+    FACES.get_or_init(|| {
+        [fonts::REGULAR, fonts::ITALIC, fonts::SEMI_BOLD, fonts::BOLD]
+            .map(|data| rustybuzz::Face::from_slice(data, 0).expect("the embedded fonts parse"))
+    })
+}
+
+/// A line shaped in font units, before size, letter spacing and anchor apply: glyph ids
+/// and offsets within their cluster, and each cluster's first glyph and advance (its widest
+/// glyph's, as usvg's `form_glyph_clusters` has it).
+struct Shaped {
+    glyphs: Vec<(u16, i32, i32)>,
+    clusters: Vec<(usize, i32)>,
+}
+
+/// Shapes one line as usvg does (its `shape_text_with_font`, `form_glyph_clusters`,
+/// `apply_letter_spacing` and `process_anchor`): the anchor's offset and the glyphs. `None`
+/// when usvg should set it instead.
+fn shape(
+    text: &str,
+    font: usize,
+    size: f32,
+    spacing: f32,
+    anchor: Anchor,
+) -> Option<(f32, Vec<Glyph>)> {
+    let shaped = shaped(text, font)?;
+    let scale = size / faces()[font].units_per_em() as f32;
+    let last = shaped.clusters.len().saturating_sub(1);
+    let advance = |n: usize, units: i32| {
+        let a = units as f32 * scale;
+        // letter spacing follows every cluster but the last
+        if spacing != 0.0 && n != last {
+            a + spacing
+        } else {
+            a
+        }
+    };
+    let total: f32 =
+        (shaped.clusters.iter().enumerate()).fold(0.0, |t, (n, c)| t + advance(n, c.1));
+    let start = match anchor {
+        Anchor::Start => 0.0,
+        Anchor::Middle => -total / 2.0,
+        Anchor::End => -total,
+    };
+    let mut glyphs = Vec::with_capacity(shaped.glyphs.len());
+    let mut pen = 0.0;
+    for (n, &(first, units)) in shaped.clusters.iter().enumerate() {
+        let next = shaped
+            .clusters
+            .get(n + 1)
+            .map_or(shaped.glyphs.len(), |c| c.0);
+        for &(id, x, y) in &shaped.glyphs[first..next] {
+            glyphs.push(Glyph {
+                id,
+                x: pen + x as f32 * scale,
+                y: y as f32 * scale,
+            });
+        }
+        pen += advance(n, units);
+    }
+    Some((start, glyphs))
+}
+
+/// `text` shaped with `font`, kept per thread (maps repeat many lines: lane names, stage
+/// names, chip labels); `None` when usvg should set it.
+fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
+    if let Some(hit) = SHAPED.with(|cache| cache.borrow()[font].get(text).cloned()) {
+        return hit;
+    }
+    let shared = lock(&SHARED_SHAPED)[font].get(text).cloned();
+    let shaped = shared.unwrap_or_else(|| {
+        let shaped = shape_units(text, font).map(Arc::new);
+        let mut all = lock(&SHARED_SHAPED);
+        if all[font].len() > CACHE_LIMIT {
+            all[font].clear();
+        }
+        all[font].insert(text.to_string(), shaped.clone());
+        shaped
+    });
+    SHAPED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache[font].len() > CACHE_LIMIT {
+            cache[font].clear();
+        }
+        cache[font].insert(text.to_string(), shaped.clone());
+    });
+    shaped
+}
+
+/// A shared cache, locked; a thread that panicked holding it left it whole (entries are
+/// inserted complete), so poisoning is ignored.
+fn lock<T>(cache: &Mutex<T>) -> MutexGuard<'_, T> {
+    cache
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn shape_units(text: &str, font: usize) -> Option<Shaped> {
+    use unicode_bidi::BidiClass::*;
+    let rtl = |c: char| {
+        matches!(
+            unicode_bidi::bidi_class(c),
+            R | AL | RLE | RLO | RLI | LRE | LRO | LRI | FSI | PDF | PDI
+        )
+    };
+    if text.chars().any(rtl) {
+        return None;
+    }
+    let face = &faces()[font];
+    let mut buffer = rustybuzz::UnicodeBuffer::new();
+    buffer.push_str(text);
+    buffer.set_direction(rustybuzz::Direction::LeftToRight);
+    // what rustybuzz::shape does, with the plan kept: building it was half of shaping
+    buffer.guess_segment_properties();
+    let script = buffer.script();
+    let plan = PLANS.with(|plans| {
+        plans
+            .borrow_mut()
+            .entry((font, script))
+            .or_insert_with(|| {
+                Rc::new(rustybuzz::ShapePlan::new(
+                    face,
+                    rustybuzz::Direction::LeftToRight,
+                    // rustybuzz::shape passes the guess, which is None rather than Unknown
+                    (script != rustybuzz::script::UNKNOWN).then_some(script),
+                    None,
+                    &[],
+                ))
+            })
+            .clone()
+    });
+    let output = rustybuzz::shape_with_plan(face, &plan, buffer);
+    let (infos, positions) = (output.glyph_infos(), output.glyph_positions());
+    if infos.iter().any(|g| g.glyph_id == 0) {
+        return None;
+    }
+    // clusters: runs of glyphs with the same cluster index
+    let mut shaped = Shaped {
+        glyphs: Vec::with_capacity(infos.len()),
+        clusters: Vec::new(),
+    };
+    let mut i = 0;
+    while i < infos.len() {
+        let start = i;
+        let (mut x, mut widest) = (0, 0);
+        while i < infos.len() && infos[i].cluster == infos[start].cluster {
+            let p = positions[i];
+            shaped
+                .glyphs
+                .push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
+            x += p.x_advance;
+            widest = widest.max(p.x_advance);
+            i += 1;
+        }
+        shaped.clusters.push((start, widest));
+    }
+    Some(shaped)
+}
+
+/// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
+/// to the pixel holding the glyph's origin.
+struct Mask {
+    left: i32,
+    top: i32,
+    width: usize,
+    data: Vec<u8>,
+}
+
+/// Per font: each line's shaping (`None`: left to usvg).
+type ShapedLines = [HashMap<String, Option<Arc<Shaped>>>; 4];
+
+/// Font, glyph, size in px (f32 bits), x and y sub-pixel steps.
+type Key = (usize, u16, u32, u8, u8);
+
+/// A glyph's path in font units and its bounding box.
+type GlyphOutline = (Rc<tiny_skia::Path>, ttf_parser::Rect);
+
+/// Shaped lines and glyph masks shared by all threads: each thread keeps its own copy of
+/// what it used (no lock on a hit), and asks here before shaping or rasterising, so a build's
+/// threads do that work once between them. What a mask or a line holds depends only on its
+/// key, never on which thread made it, so output stays byte-identical.
+static SHARED_SHAPED: LazyLock<Mutex<ShapedLines>> = LazyLock::new(Default::default);
+static SHARED_MASKS: LazyLock<Mutex<HashMap<Key, Arc<Mask>>>> = LazyLock::new(Default::default);
+
+thread_local! {
+    static SHAPED: RefCell<ShapedLines> = RefCell::new(Default::default());
+    static PLANS: RefCell<HashMap<(usize, rustybuzz::Script), Rc<rustybuzz::ShapePlan>>> =
+        RefCell::new(HashMap::new());
+    static OUTLINES: RefCell<HashMap<(usize, u16), Option<GlyphOutline>>> =
+        RefCell::new(HashMap::new());
+    static MASKS: RefCell<HashMap<Key, Arc<Mask>>> = RefCell::new(HashMap::new());
+}
+
+/// tiny-skia's path sink for ttf-parser outlines (as usvg builds them).
+struct Outline(tiny_skia::PathBuilder);
+
+impl ttf_parser::OutlineBuilder for Outline {
+    fn move_to(&mut self, x: f32, y: f32) {
+        self.0.move_to(x, y);
+    }
+    fn line_to(&mut self, x: f32, y: f32) {
+        self.0.line_to(x, y);
+    }
+    fn quad_to(&mut self, x1: f32, y1: f32, x: f32, y: f32) {
+        self.0.quad_to(x1, y1, x, y);
+    }
+    fn curve_to(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, x: f32, y: f32) {
+        self.0.cubic_to(x1, y1, x2, y2, x, y);
+    }
+    fn close(&mut self) {
+        self.0.close();
+    }
+}
+
+/// Glyph `id` of `font` as a path in font units (y up), and its bounding box; kept per
+/// thread, since scaled maps each need their own sizes.
+fn outline(font: usize, id: u16) -> Option<GlyphOutline> {
+    OUTLINES.with(|outlines| {
+        outlines
+            .borrow_mut()
+            .entry((font, id))
+            .or_insert_with(|| {
+                let mut outline = Outline(tiny_skia::PathBuilder::new());
+                let bbox = faces()[font].outline_glyph(ttf_parser::GlyphId(id), &mut outline)?;
+                Some((Rc::new(outline.0.finish()?), bbox))
+            })
+            .clone()
+    })
+}
+
+/// Rasterises glyph `id` of `font` at `scale` px per font unit, its origin at (`fx`, `fy`)
+/// inside its pixel, anti-aliased and non-zero filled as resvg fills text.
+fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
+    let empty = Mask {
+        left: 0,
+        top: 0,
+        width: 0,
+        data: Vec::new(),
+    };
+    let Some((path, bbox)) = outline(font, id) else {
+        return empty;
+    };
+    let left = (fx + bbox.x_min as f32 * scale).floor() as i32 - 1;
+    let right = (fx + bbox.x_max as f32 * scale).ceil() as i32 + 1;
+    let top = (fy - bbox.y_max as f32 * scale).floor() as i32 - 1;
+    let bottom = (fy - bbox.y_min as f32 * scale).ceil() as i32 + 1;
+    let (w, h) = ((right - left) as u32, (bottom - top) as u32);
+    let Some(mut mask) = tiny_skia::Mask::new(w, h) else {
+        return empty;
+    };
+    let ts =
+        tiny_skia::Transform::from_row(scale, 0.0, 0.0, -scale, fx - left as f32, fy - top as f32);
+    mask.fill_path(&path, tiny_skia::FillRule::Winding, true, ts);
+    Mask {
+        left,
+        top,
+        width: w as usize,
+        data: mask.data().to_vec(),
+    }
+}
+
+/// Empties the shared caches (this thread's own start empty in a new thread).
+#[cfg(test)]
+pub(super) fn clear_shared_caches() {
+    lock(&SHARED_MASKS).clear();
+    lock(&SHARED_SHAPED).iter_mut().for_each(HashMap::clear);
+}
+
+/// How many glyph masks this thread holds.
+#[cfg(test)]
+pub(super) fn cached_masks() -> usize {
+    MASKS.with(|m| m.borrow().len())
+}
+
+/// Splits a pixel coordinate into its whole pixel and its rounded sub-pixel step.
+fn snap(v: f32) -> (i32, u8) {
+    let whole = v.floor();
+    let step = ((v - whole) * SUBPIXELS).round();
+    if step >= SUBPIXELS {
+        (whole as i32 + 1, 0)
+    } else {
+        (whole as i32, step as u8)
+    }
+}
+
+impl Run {
+    /// Draws the run onto `pixmap`; `ts` maps user units to pixels (a scale and a shift).
+    pub(super) fn draw(&self, ts: tiny_skia::Transform, pixmap: &mut tiny_skia::PixmapMut) {
+        let zoom = ts.sx;
+        // glyph shapes at the nearest 1/8 px size: scaled maps each have their own zoom, and
+        // this lets them share masks (positions stay exact; a shape is off by under 1%)
+        let px_size = (self.size * zoom * SIZE_STEPS).round() / SIZE_STEPS;
+        let scale = px_size / faces()[self.font].units_per_em() as f32;
+        let size_key = px_size.to_bits();
+        MASKS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            if cache.len() > CACHE_LIMIT {
+                cache.clear();
+            }
+            for (x0, y0, glyphs) in &self.lines {
+                for g in glyphs {
+                    let px = ts.tx + (x0 + g.x) * zoom;
+                    let py = ts.ty + (y0 + g.y) * ts.sy;
+                    let ((ix, qx), (iy, qy)) = (snap(px), snap(py));
+                    let key = (self.font, g.id, size_key, qx, qy);
+                    let mask = cache
+                        .entry(key)
+                        .or_insert_with(|| {
+                            let shared = lock(&SHARED_MASKS).get(&key).cloned();
+                            shared.unwrap_or_else(|| {
+                                let (fx, fy) = (qx as f32 / SUBPIXELS, qy as f32 / SUBPIXELS);
+                                let mask = Arc::new(rasterise(self.font, g.id, scale, fx, fy));
+                                let mut all = lock(&SHARED_MASKS);
+                                if all.len() > CACHE_LIMIT {
+                                    all.clear();
+                                }
+                                all.entry(key).or_insert(mask).clone()
+                            })
+                        })
+                        .clone();
+                    blend(pixmap, &mask, ix, iy, self.rgb);
+                }
+            }
+        });
+    }
+}
+
+/// Paints `rgb` through `mask` at pixel (`x`, `y`), source-over onto premultiplied RGBA.
+/// (tiny-skia can only take a mask the size of the whole picture.)
+fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u8; 3]) {
+    if mask.width == 0 {
+        return;
+    }
+    let (pw, ph) = (pixmap.width() as i32, pixmap.height() as i32);
+    let (w, h) = (mask.width as i32, (mask.data.len() / mask.width) as i32);
+    let (x0, y0) = (x + mask.left, y + mask.top);
+    // the part of the mask inside the picture
+    let (c0, c1) = ((-x0).max(0), w.min(pw - x0));
+    let (r0, r1) = ((-y0).max(0), h.min(ph - y0));
+    if c0 >= c1 || r0 >= r1 {
+        return;
+    }
+    let data = pixmap.data_mut();
+    for row in r0..r1 {
+        let cover = &mask.data[(row * w + c0) as usize..(row * w + c1) as usize];
+        let start = (((y0 + row) * pw + x0 + c0) * 4) as usize;
+        let dst = &mut data[start..start + cover.len() * 4];
+        for (&a, px) in cover.iter().zip(dst.chunks_exact_mut(4)) {
+            if a == 0 {
+                continue;
+            }
+            let (a, keep) = (a as u32, 255 - a as u32);
+            for k in 0..3 {
+                px[k] = ((rgb[k] as u32 * a + px[k] as u32 * keep + 127) / 255) as u8;
+            }
+            px[3] = ((255 * a + px[3] as u32 * keep + 127) / 255) as u8;
+        }
+    }
+}
