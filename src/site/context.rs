@@ -401,7 +401,8 @@ pub(crate) struct PainGroup {
     pub anchor: String,
     pub title: String,
     pub high: usize,
-    pub rows: Vec<PainRow>,
+    /// `PainRow`s as template values, shared between the groups a row appears in.
+    pub rows: Vec<minijinja::Value>,
 }
 
 #[derive(Debug, Serialize)]

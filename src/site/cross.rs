@@ -228,8 +228,12 @@ fn severity_rank(l: Level) -> u8 {
 /// channel its step uses; steps without touchpoints under "No touchpoint").
 pub(crate) fn pains<'a>(site: &Site, info: &'a SiteInfo, page: PageInfo) -> PainContext<'a> {
     let orders = Orders::new(site);
-    let mut by_stage: BTreeMap<(usize, String), Vec<PainRow>> = BTreeMap::new();
-    let mut by_channel: BTreeMap<(usize, String), Vec<PainRow>> = BTreeMap::new();
+    // Each row is made into a template value once and shared by its stage and every one of
+    // its channels (a clone is a reference count): at 5,000 maps the copies were the largest
+    // thing a build held.
+    type Rows = Vec<(u8, minijinja::Value)>;
+    let mut by_stage: BTreeMap<(usize, String), Rows> = BTreeMap::new();
+    let mut by_channel: BTreeMap<(usize, String), Rows> = BTreeMap::new();
     let mut severities = [0usize; 3];
     let mut total = 0;
     for w in walk(site) {
@@ -263,6 +267,10 @@ pub(crate) fn pains<'a>(site: &Site, info: &'a SiteInfo, page: PageInfo) -> Pain
                 step: step_ref(site, &w, &orders),
                 channels: names.clone(),
             };
+            let row = (
+                row.severity_rank,
+                minijinja::Value::from(minijinja::value::Serde(&row)),
+            );
             let key = (orders.stage(&w.stage.stage), w.stage.stage.clone());
             by_stage.entry(key).or_default().push(row.clone());
             if channels.is_empty() {
@@ -280,16 +288,15 @@ pub(crate) fn pains<'a>(site: &Site, info: &'a SiteInfo, page: PageInfo) -> Pain
             }
         }
     }
-    let group =
-        |prefix: &str, ((_, id), mut rows): ((usize, String), Vec<PainRow>), title: String| {
-            rows.sort_by_key(|r| std::cmp::Reverse(r.severity_rank));
-            PainGroup {
-                anchor: format!("{prefix}-{}", if id.is_empty() { "none" } else { &id }),
-                high: rows.iter().filter(|r| r.severity_rank == 3).count(),
-                title,
-                rows,
-            }
-        };
+    let group = |prefix: &str, ((_, id), mut rows): ((usize, String), Rows), title: String| {
+        rows.sort_by_key(|(rank, _)| std::cmp::Reverse(*rank));
+        PainGroup {
+            anchor: format!("{prefix}-{}", if id.is_empty() { "none" } else { &id }),
+            high: rows.iter().filter(|(rank, _)| *rank == 3).count(),
+            title,
+            rows: rows.into_iter().map(|(_, row)| row).collect(),
+        }
+    };
     PainContext {
         site: info,
         page,
