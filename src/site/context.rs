@@ -71,6 +71,11 @@ pub(crate) struct PersonaRef {
     pub quote: Option<String>,
 }
 
+/// A `JourneyCard` as a template value: drawn once per build and shared (by reference count)
+/// by every page that shows it, so the home page and the lists of thousands of maps do not
+/// copy each card.
+pub(crate) type Card = minijinja::Value;
+
 /// A journey as a card on the home page and persona pages.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct JourneyCard {
@@ -120,7 +125,7 @@ pub(crate) struct HomeContext<'a> {
     pub counts: Counts,
     /// The health page's totals.
     pub health: HealthTotals,
-    pub journeys: Vec<JourneyCard>,
+    pub journeys: Vec<Card>,
     pub personas: Vec<PersonaRef>,
     pub pages: Vec<Link>,
 }
@@ -245,7 +250,7 @@ pub(crate) struct Downloads {
 pub(crate) struct JourneyContext<'a> {
     pub site: &'a SiteInfo,
     pub page: PageInfo,
-    pub journey: JourneyCard,
+    pub journey: Card,
     /// The map, inline, safe SVG.
     pub svg: String,
     pub downloads: Downloads,
@@ -259,7 +264,7 @@ pub(crate) struct JourneyContext<'a> {
     pub stages: Vec<StageView>,
     pub transitions: Vec<TransitionView>,
     /// The paired current/future map.
-    pub compares_with: Option<JourneyCard>,
+    pub compares_with: Option<Card>,
     pub parent: Option<Link>,
     pub children: Vec<Link>,
     /// Link to the source file in the repository, when the config names one.
@@ -287,7 +292,7 @@ pub(crate) struct PersonaContext<'a> {
     pub site: &'a SiteInfo,
     pub page: PageInfo,
     pub persona: PersonaView,
-    pub journeys: Vec<JourneyCard>,
+    pub journeys: Vec<Card>,
     pub source_url: Option<String>,
 }
 
@@ -296,7 +301,7 @@ pub(crate) struct PersonaContext<'a> {
 pub(crate) struct ListContext<'a> {
     pub site: &'a SiteInfo,
     pub page: PageInfo,
-    pub journeys: Vec<JourneyCard>,
+    pub journeys: Vec<Card>,
     pub personas: Vec<PersonaRef>,
 }
 

@@ -265,15 +265,16 @@ struct Renderer<'a> {
     opts: &'a RenderOptions,
     /// Each journey's card, drawn the first time a page needs it: the home page, the lists,
     /// its own page, its personas' pages and its pair all show the same card.
-    cards: BTreeMap<String, OnceLock<JourneyCard>>,
+    cards: BTreeMap<String, OnceLock<Card>>,
 }
 
 impl Renderer<'_> {
-    fn card(&self, site: &Site, j: &Journey) -> JourneyCard {
+    fn card(&self, site: &Site, j: &Journey) -> Card {
         let today = self.opts.today;
+        let draw = || Card::from(minijinja::value::Serde(&journey_card(site, j, today)));
         match self.cards.get(&j.id) {
-            Some(cell) => cell.get_or_init(|| journey_card(site, j, today)).clone(),
-            None => journey_card(site, j, today),
+            Some(cell) => cell.get_or_init(draw).clone(),
+            None => draw(),
         }
     }
 
@@ -380,7 +381,7 @@ impl Renderer<'_> {
     }
 
     fn lists(&self, site: &Site) {
-        let journeys: Vec<JourneyCard> = site
+        let journeys: Vec<Card> = site
             .journeys
             .iter()
             .map(|j| self.card(site, &j.item))
