@@ -474,40 +474,30 @@ fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
         "base.html still wraps it"
     );
 
+    // A broken override fails the build (exit 1); what it printed.
+    let failing = |template: &str| {
+        std::fs::write(templates.join("page.html"), template).unwrap();
+        let o = trailmap([
+            "build".as_ref(),
+            site.as_os_str(),
+            "--no-png".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+        stderr(&o)
+    };
+
     // A misspelt variable is an error at its line and column, not an empty string.
-    std::fs::write(
-        templates.join("page.html"),
+    let err = failing(
         "{% extends \"base.html\" %}\n{% block content %}\n  <h1>{{ page.titel }}</h1>\n{% endblock %}\n",
-    )
-    .unwrap();
-    let o = trailmap([
-        "build".as_ref(),
-        site.as_os_str(),
-        "--no-png".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    );
     assert!(err.contains("templates/page.html:3:10"), "{err}");
     assert!(err.contains("undefined value: `page.titel`"), "{err}");
     assert!(err.contains("hint: fix the template"), "{err}");
 
     // So is a syntax error, before anything renders.
-    std::fs::write(
-        templates.join("page.html"),
-        "{% extends \"base.html\" %}\n{% block content %}{{ page.title }\n",
-    )
-    .unwrap();
-    let o = trailmap([
-        "build".as_ref(),
-        site.as_os_str(),
-        "--no-png".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    let err = stderr(&o);
+    let err = failing("{% extends \"base.html\" %}\n{% block content %}{{ page.title }\n");
     assert!(err.contains("templates/page.html:2:"), "{err}");
     assert!(err.contains("syntax error"), "{err}");
 }
