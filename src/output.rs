@@ -141,6 +141,30 @@ struct Spiller<'a> {
     stage: &'a Stage,
     path: &'a str,
     spill: Spill,
+    /// The staging folder failed (not the writer): the build fails as for any other file.
+    failed: Option<OutputError>,
+}
+
+impl Spiller<'_> {
+    fn spill(&mut self, held: &[u8]) -> Result<(), OutputError> {
+        let tmp = self.stage.staged_path(self.path)?;
+        let mut file = fs::File::create(&tmp)
+            .map(|f| std::io::BufWriter::with_capacity(1 << 16, f))
+            .map_err(|e| io_error("write", &tmp, e))?;
+        file.write_all(held)
+            .map_err(|e| io_error("write", &tmp, e))?;
+        self.spill = Spill::File(file, tmp);
+        Ok(())
+    }
+
+    /// Passes `r` on, remembering a failure as the staging folder's.
+    fn staged<T>(&mut self, r: std::io::Result<T>) -> std::io::Result<T> {
+        r.map_err(|e| {
+            let tmp = self.stage.staging.join(self.path);
+            self.failed.get_or_insert(io_error("write", &tmp, e));
+            std::io::Error::other("the staging folder failed")
+        })
+    }
 }
 
 impl Write for Spiller<'_> {
@@ -150,25 +174,25 @@ impl Write for Spiller<'_> {
                 held.extend_from_slice(buf);
                 return Ok(buf.len());
             }
-            let tmp = self
-                .stage
-                .staged_path(self.path)
-                .map_err(|e| std::io::Error::other(e.message))?;
-            let mut file = std::io::BufWriter::with_capacity(1 << 16, fs::File::create(&tmp)?);
-            file.write_all(held)?;
-            self.spill = Spill::File(file, tmp);
+            let held = std::mem::take(held);
+            if let Err(e) = self.spill(&held) {
+                self.failed.get_or_insert(e);
+                return Err(std::io::Error::other("the staging folder failed"));
+            }
         }
-        match &mut self.spill {
+        let written = match &mut self.spill {
             Spill::File(file, _) => file.write(buf),
             Spill::Memory(_) => unreachable!("spilled above"),
-        }
+        };
+        self.staged(written)
     }
 
     fn flush(&mut self) -> std::io::Result<()> {
-        match &mut self.spill {
+        let flushed = match &mut self.spill {
             Spill::File(file, _) => file.flush(),
             Spill::Memory(_) => Ok(()),
-        }
+        };
+        self.staged(flushed)
     }
 }
 
@@ -359,11 +383,12 @@ impl Sink for Stage {
             stage: self,
             path: &path,
             spill: Spill::Memory(Vec::new()),
+            failed: None,
         };
         let written = write(&mut w).and_then(|()| w.flush());
-        match (written, w.spill) {
-            (Ok(()), Spill::Memory(bytes)) => self.put(OutputFile { path, bytes }),
-            (Ok(()), Spill::File(file, tmp)) => {
+        match (written, w.spill, w.failed) {
+            (Ok(()), Spill::Memory(bytes), _) => self.put(OutputFile { path, bytes }),
+            (Ok(()), Spill::File(file, tmp), _) => {
                 drop(file);
                 let staged = if !self.fresh && same_files(&tmp, &self.out.join(&path)) {
                     fs::remove_file(&tmp)
@@ -374,12 +399,17 @@ impl Sink for Stage {
                 };
                 self.record(path, staged);
             }
-            (Err(e), spill) => {
+            (Err(e), spill, failed) => {
                 if let Spill::File(file, tmp) = spill {
                     drop(file);
                     let _ = fs::remove_file(tmp);
                 }
-                return Err(e);
+                // The staging folder's own failure fails the build as `put`'s would; only
+                // the writer's errors go back to the caller.
+                match failed {
+                    Some(failed) => self.record(path, Err(failed)),
+                    None => return Err(e),
+                }
             }
         }
         Ok(())
@@ -629,6 +659,21 @@ mod tests {
         let bytes = fs::read(out.join("big.json")).unwrap();
         assert_eq!(bytes.last(), Some(&b'b'));
         assert!(!out.join(STAGING).exists());
+
+        // When the staging folder itself fails (here a file stands where a large file's
+        // folder must go), the writer is not blamed: the build fails as for any other file.
+        let stage = Stage::new(&out).unwrap();
+        stage.put(file("a", "a file, not a folder"));
+        stage
+            .put_stream("a/big.json".into(), &mut big(b'c'))
+            .expect("not the writer's error");
+        let e = stage.commit().unwrap_err();
+        assert!(e.message.starts_with("cannot create"), "{}", e.message);
+        assert_eq!(
+            fs::read(out.join("big.json")).unwrap(),
+            bytes,
+            "the old site stays"
+        );
     }
 
     #[test]
