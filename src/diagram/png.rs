@@ -121,14 +121,9 @@ pub(super) fn render_pixmap(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, S
 /// returns the picture's size.
 fn render_into(svg: &str, zoom: f32, data: &mut Vec<u8>) -> Result<(u32, u32), String> {
     let split = png_text::split(svg);
-    let text = split.as_ref().map_or(svg, |s| s.svg.as_str());
-    let tree = parse(text, zoom)?;
-    let size = tree
-        .size()
-        .to_int_size()
-        .scale_by(zoom)
-        .ok_or("the picture is too large to render")?;
-    let (w, h) = (size.width(), size.height());
+    let shapes = split.as_ref().map_or(svg, |s| s.svg.as_str());
+    let tree = parse(shapes, zoom)?;
+    let (w, h) = pixel_size(&tree, zoom)?;
     let n = (w as usize)
         .checked_mul(h as usize)
         .and_then(|p| p.checked_mul(4))
@@ -163,16 +158,22 @@ fn parse(svg: &str, zoom: f32) -> Result<usvg::Tree, String> {
     usvg::Tree::from_str(svg, options()).map_err(|e| format!("cannot read the SVG: {e}"))
 }
 
-/// The picture as resvg alone draws it, text and all: what `render_pixmap` must match.
-#[cfg(test)]
-pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
-    let tree = parse(svg, zoom)?;
+/// Width and height in pixels of `tree` drawn at `zoom`.
+fn pixel_size(tree: &usvg::Tree, zoom: f32) -> Result<(u32, u32), String> {
     let size = tree
         .size()
         .to_int_size()
         .scale_by(zoom)
-        .ok_or("too large")?;
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height()).ok_or("too large")?;
+        .ok_or("the picture is too large to render")?;
+    Ok((size.width(), size.height()))
+}
+
+/// The picture as resvg alone draws it, text and all: what `render_pixmap` must match.
+#[cfg(test)]
+pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
+    let tree = parse(svg, zoom)?;
+    let (w, h) = pixel_size(&tree, zoom)?;
+    let mut pixmap = tiny_skia::Pixmap::new(w, h).ok_or("too large")?;
     resvg::render(
         &tree,
         tiny_skia::Transform::from_scale(zoom, zoom),
