@@ -442,23 +442,25 @@ fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
     let (_dir, site) = site_copy("example-site");
     let templates = site.join("templates");
     std::fs::create_dir_all(&templates).unwrap();
+    let out = site.join("public");
+    // Builds the site with `template` as its own page.html.
+    let build = |template: &str| {
+        std::fs::write(templates.join("page.html"), template).unwrap();
+        trailmap([
+            "build".as_ref(),
+            site.as_os_str(),
+            "--no-png".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+    };
     // A page template of the site's own, using the theme's macros and base.
-    std::fs::write(
-        templates.join("page.html"),
+    let o = build(
         "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n\
          {% block content %}<p class=\"mine\">{{ page.title | upper }}: {{ toc | length }} \
          heading{{ toc | length | pluralize }}</p>{{ m.breadcrumb_home(root=page.root, title=page.title) }}\
          {% endblock %}\n",
-    )
-    .unwrap();
-    let out = site.join("public");
-    let o = trailmap([
-        "build".as_ref(),
-        site.as_os_str(),
-        "--no-png".as_ref(),
-        "-o".as_ref(),
-        out.as_os_str(),
-    ]);
+    );
     assert!(o.status.success(), "{}", stderr(&o));
     let doc = page(&out, "method.html");
     let mine: Vec<String> = doc
@@ -476,14 +478,7 @@ fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
 
     // A broken override fails the build (exit 1); what it printed.
     let failing = |template: &str| {
-        std::fs::write(templates.join("page.html"), template).unwrap();
-        let o = trailmap([
-            "build".as_ref(),
-            site.as_os_str(),
-            "--no-png".as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ]);
+        let o = build(template);
         assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
         stderr(&o)
     };
