@@ -304,9 +304,7 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
     assert_ne!(old, new);
     let out = dir.path().join("out");
     let mut seen = (0, 0, 0);
-    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160, 320, 640] {
-        let _ = std::fs::remove_dir_all(&out);
-        build(&old_site, &out);
+    let killed_after = |delay_ms: u64| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_trailmap"))
             .args([
                 "build".as_ref(),
@@ -321,6 +319,37 @@ fn an_interrupted_build_leaves_the_previous_site_whole() {
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill();
         let _ = child.wait();
+    };
+    let staging_beside = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                let name = e.as_ref().unwrap().file_name();
+                name.to_string_lossy().contains("trailmap-staging")
+            })
+            .count()
+    };
+    // Into a new folder, the build stages beside it and renames it in whole: a kill leaves
+    // no folder, or the whole new site.
+    for delay_ms in [0u64, 5, 20, 80, 320] {
+        let _ = std::fs::remove_dir_all(&out);
+        killed_after(delay_ms);
+        assert!(
+            !out.exists() || pages(&out) == new,
+            "killed after {delay_ms} ms, a new output folder holds part of the site"
+        );
+        build(&new_site, &out);
+        assert_eq!(pages(&out), new);
+        assert_eq!(
+            staging_beside(),
+            0,
+            "a finished build left its staging folder"
+        );
+    }
+    for delay_ms in [0u64, 2, 5, 10, 20, 40, 80, 160, 320, 640] {
+        let _ = std::fs::remove_dir_all(&out);
+        build(&old_site, &out);
+        killed_after(delay_ms);
         let now = pages(&out);
         if now == old {
             seen.0 += 1;
