@@ -59,18 +59,30 @@ impl Templates {
         Value::from(Serde(&ctx))
     }
 
-    /// Renders `template` with `ctx` (from `context`) into `w`, as it goes.
+    /// Renders `template` with `ctx` (from `context`) into `w`, as it goes. The template
+    /// writes many small pieces; a buffer gathers them, so `w` sees a few large writes.
     pub(crate) fn render_to(
         &self,
         template: &str,
         ctx: &Value,
         w: &mut dyn std::io::Write,
     ) -> Result<(), Diagnostic> {
+        use std::io::Write;
+        let mut buffered = std::io::BufWriter::with_capacity(16 << 10, w);
         self.env
             .get_template(template)
-            .and_then(|t| t.render_captured_to(ctx.clone(), w))
+            .and_then(|t| t.render_captured_to(ctx.clone(), &mut buffered))
             .map(drop)
-            .map_err(|e| self.error(&e))
+            .map_err(|e| self.error(&e))?;
+        buffered.flush().map_err(|e| {
+            self.error(
+                &minijinja::Error::new(
+                    minijinja::ErrorKind::WriteFailure,
+                    "I/O error during rendering",
+                )
+                .with_source(e),
+            )
+        })
     }
 
     /// Lists the template names, sorted.
