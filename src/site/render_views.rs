@@ -102,14 +102,10 @@ impl Renderer<'_> {
             "Search every journey, step, touchpoint, pain point, opportunity, persona and page.",
             |page| PlainContext { site: info, page },
         );
-        let entries = search::entries(site, page_title);
-        self.export("search-index.json", &mut |w| {
-            search::write_index(&entries, false, w)
-        });
-        self.export("search-index.js", &mut |w| {
-            search::write_index(&entries, true, w)
-        });
-        drop(entries);
+        let index = search::index(site, page_title);
+        self.export("search-index.json", &mut |w| index.write(false, w));
+        self.export("search-index.js", &mut |w| index.write(true, w));
+        drop(index);
         self.export("site.json", &mut |w| export::site_json(site, w));
         self.export("exports/steps.csv", &mut |w| export::steps_csv(site, w));
         self.export("exports/pain-points.csv", &mut |w| {
