@@ -31,6 +31,10 @@ pub(crate) struct Entry {
 const PAGE_TEXT: usize = 4000;
 
 fn clip(s: &str, max: usize) -> String {
+    // A text of at most `max` bytes has at most `max` characters: no need to count them.
+    if s.len() <= max {
+        return s.to_string();
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => s[..i].to_string(),
         None => s.to_string(),
