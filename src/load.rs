@@ -448,12 +448,19 @@ fn read_text(root: &Path, rel: &Path) -> Result<String, Diagnostic> {
         Diagnostic::error(rel, (1, 1), "io", format!("cannot read the file: {e}"))
             .hint("check that the file exists and is readable")
     };
-    // Checked before reading, so a stray video is never read into memory.
-    let size = std::fs::metadata(&path).map_err(io_err)?.len();
+    // Opened once; the size is checked before reading, so a stray video is never read into
+    // memory (and `take` holds to it should the file grow meanwhile).
+    use std::io::Read;
+    let file = std::fs::File::open(&path).map_err(io_err)?;
+    let size = file.metadata().map_err(io_err)?.len();
     if size > MAX_FILE_BYTES {
         return Err(too_large(rel, size));
     }
-    decode(rel, std::fs::read(&path).map_err(io_err)?)
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io_err)?;
+    decode(rel, bytes)
 }
 
 fn too_large(rel: &Path, size: u64) -> Diagnostic {
