@@ -213,7 +213,7 @@ fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
         href: format!("{}.html", p.slug),
         section: p.slug.clone(),
     }));
-    SiteInfo {
+    SiteInfo::new(SiteData {
         title: site.config.title.clone(),
         description: site.config.description.clone(),
         language: site.config.language.clone(),
@@ -222,7 +222,7 @@ fn site_info(site: &Site, opts: &RenderOptions) -> SiteInfo {
         journey_count: site.journeys.len(),
         persona_count: site.personas.len(),
         review_interval_days: site.config.review_interval_days,
-    }
+    })
 }
 
 /// The journey's map picture, as on its page.
