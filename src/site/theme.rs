@@ -246,10 +246,19 @@ pub(crate) fn escape_html(s: &str) -> String {
 /// differently from what it is, "Trojan Source" style) are dropped; right-to-left letters
 /// themselves are kept.
 fn write_escaped_html(out: &mut impl fmt::Write, s: &str) -> fmt::Result {
+    // Printable ASCII other than the five is plain; anything else is looked at as a char.
+    const PLAIN: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = b' ';
+        while b < 0x7f {
+            t[b as usize] = !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'');
+            b += 1;
+        }
+        t
+    };
     let mut start = 0;
     for (i, b) in s.bytes().enumerate() {
-        // Printable ASCII other than the five is plain; anything else is looked at as a char.
-        if (b' '..0x7f).contains(&b) && !matches!(b, b'&' | b'<' | b'>' | b'"' | b'\'') {
+        if PLAIN[b as usize] {
             continue;
         }
         if b >= 0x80 && !s.is_char_boundary(i) {
