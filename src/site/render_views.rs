@@ -40,9 +40,15 @@ pub(crate) fn nav_links() -> Vec<NavLink> {
 }
 
 impl Renderer<'_> {
-    /// An export, written as it is made.
+    /// An export, written as it is made, through a buffer: serializers write a few bytes at
+    /// a time.
     fn export(&self, path: &str, write: crate::output::Writer<'_>) {
-        if let Err(e) = self.stream(path, write) {
+        let buffered = self.stream(path, &mut |w| {
+            let mut w = std::io::BufWriter::with_capacity(64 << 10, w);
+            write(&mut w)?;
+            std::io::Write::flush(&mut w)
+        });
+        if let Err(e) = buffered {
             self.problem(Diagnostic::error(
                 Path::new(path),
                 (1, 1),
