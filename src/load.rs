@@ -344,14 +344,46 @@ fn load_page(files: &Files, rel: &Path, problems: &mut Vec<Diagnostic>) -> Optio
             src,
         });
     }
-    let (meta, src, body) = parse_doc::<PageMeta>(&text, rel, true, problems)?;
-    let body = body.map(|(text, _)| text).unwrap_or_default();
+    let (meta, src, body) = match plain_front_matter(&text, rel) {
+        Some(read) => read,
+        None => {
+            let (meta, src, body) = parse_doc::<PageMeta>(&text, rel, true, problems)?;
+            (meta, src, body.map(|(text, _)| text).unwrap_or_default())
+        }
+    };
     Some(Page {
         slug,
         meta,
         body,
         src,
     })
+}
+
+/// A page's front matter when it is plain `key: value` lines (see `yaml::plain_map`), read
+/// without the YAML parser; `None` sends the page to `parse_doc`, which reports problems.
+fn plain_front_matter(text: &str, rel: &Path) -> Option<(PageMeta, Source, String)> {
+    let (yaml_text, body, body_line) = split_front_matter(text).ok()?;
+    let (pairs, positions) = yaml::plain_map(yaml_text)?;
+    let mut meta = PageMeta {
+        title: None,
+        description: None,
+        nav_order: None,
+    };
+    for (key, value) in pairs {
+        match (key, value) {
+            ("title", yaml::Plain::Text(t)) => meta.title = Some(t.to_string()),
+            ("description", yaml::Plain::Text(t)) => meta.description = Some(t.to_string()),
+            ("nav_order", yaml::Plain::Int(n)) => meta.nav_order = Some(n),
+            _ => return None,
+        }
+    }
+    let src = Source {
+        path: rel.to_path_buf(),
+        line_offset: 1,
+        positions,
+        body_line,
+    };
+    Some((meta, src, body.to_string()))
 }
 
 type Parsed<T> = (T, Source, Option<(String, usize)>);
