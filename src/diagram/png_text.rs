@@ -356,10 +356,11 @@ fn faces() -> &'static [rustybuzz::Face<'static>; 4] {
 
 /// A line shaped in font units, before size, letter spacing and anchor apply: glyph ids
 /// and offsets within their cluster, and each cluster's first glyph and advance (its widest
-/// glyph's, as usvg's `form_glyph_clusters` has it).
+/// glyph's, as usvg's `form_glyph_clusters` has it). Boxed slices without spare capacity:
+/// the caches hold tens of thousands of these.
 struct Shaped {
-    glyphs: Vec<(u16, i32, i32)>,
-    clusters: Vec<(usize, i32)>,
+    glyphs: Box<[(u16, i32, i32)]>,
+    clusters: Box<[(u32, i32)]>,
 }
 
 /// Shapes one line as usvg does (its `shape_text_with_font`, `form_glyph_clusters`,
@@ -397,8 +398,8 @@ fn shape(
         let next = shaped
             .clusters
             .get(n + 1)
-            .map_or(shaped.glyphs.len(), |c| c.0);
-        for &(id, x, y) in &shaped.glyphs[first..next] {
+            .map_or(shaped.glyphs.len(), |c| c.0 as usize);
+        for &(id, x, y) in &shaped.glyphs[first as usize..next] {
             glyphs.push(Glyph {
                 id,
                 x: pen + x as f32 * scale,
@@ -484,26 +485,24 @@ fn shape_units(text: &str, font: usize) -> Option<Shaped> {
         return None;
     }
     // clusters: runs of glyphs with the same cluster index
-    let mut shaped = Shaped {
-        glyphs: Vec::with_capacity(infos.len()),
-        clusters: Vec::new(),
-    };
+    let (mut glyphs, mut clusters) = (Vec::with_capacity(infos.len()), Vec::new());
     let mut i = 0;
     while i < infos.len() {
         let start = i;
         let (mut x, mut widest) = (0, 0);
         while i < infos.len() && infos[i].cluster == infos[start].cluster {
             let p = positions[i];
-            shaped
-                .glyphs
-                .push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
+            glyphs.push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
             x += p.x_advance;
             widest = widest.max(p.x_advance);
             i += 1;
         }
-        shaped.clusters.push((start, widest));
+        clusters.push((start as u32, widest));
     }
-    Some(shaped)
+    Some(Shaped {
+        glyphs: glyphs.into(),
+        clusters: clusters.into(),
+    })
 }
 
 /// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
