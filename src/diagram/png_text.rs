@@ -33,6 +33,12 @@ const SIZE_STEPS: f32 = 8.0;
 /// Glyph masks kept per thread before the cache starts over.
 const CACHE_LIMIT: usize = 50_000;
 
+/// Shaped lines kept per font before that cache starts over. Most lines are one map's own
+/// text and never come back, and a line costs ~600 bytes: at 50,000 the line caches grew
+/// by ~100 MB over a 5,000-map build. The lines that do repeat (lanes, stages, chips) are
+/// few and shaped again soon after a clear.
+const LINE_LIMIT: usize = 10_000;
+
 /// How a line hangs from its x.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Anchor {
@@ -421,7 +427,7 @@ fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
     let shaped = shared.unwrap_or_else(|| {
         let shaped = shape_units(text, font).map(Arc::new);
         let mut all = lock(&SHARED_SHAPED);
-        if all[font].len() > CACHE_LIMIT {
+        if all[font].len() > LINE_LIMIT {
             all[font].clear();
         }
         all[font].insert(text.to_string(), shaped.clone());
@@ -429,7 +435,7 @@ fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
     });
     SHAPED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache[font].len() > CACHE_LIMIT {
+        if cache[font].len() > LINE_LIMIT {
             cache[font].clear();
         }
         cache[font].insert(text.to_string(), shaped.clone());
