@@ -28,9 +28,9 @@ pub(super) fn options() -> &'static usvg::Options<'static> {
 }
 
 thread_local! {
-    /// This thread's picture (RGBA) and its RGB copy, kept from map to map: fresh ones would
-    /// cost ~40 MB of page faults and zeroing per map.
-    static BUFFERS: RefCell<(Vec<u8>, Vec<u8>)> = const { RefCell::new((Vec::new(), Vec::new())) };
+    /// This thread's picture, kept from map to map: a fresh one would cost ~25 MB of page
+    /// faults and zeroing per map.
+    static PIXELS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Buffers larger than this are given back after use rather than kept.
@@ -38,71 +38,74 @@ const KEEP_BYTES: usize = 64 << 20;
 
 /// Renders `svg` to PNG bytes; `zoom` 1.0 is one pixel per SVG unit.
 pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
-    BUFFERS.with(|buffers| {
-        let (rgba, rgb) = &mut *buffers.borrow_mut();
-        let drawn = render_into(svg, zoom, rgba).and_then(|(w, h)| {
-            encode(&rgba[..w as usize * h as usize * 4], w, h, rgb)
-                .map_err(|e| format!("cannot encode the PNG: {e}"))
+    PIXELS.with(|pixels| {
+        let pixels = &mut *pixels.borrow_mut();
+        let drawn = render_into(svg, zoom, pixels).and_then(|(w, h)| {
+            let n = w as usize * h as usize * 4;
+            match encode_rgb(&mut pixels[..n], w, h) {
+                Some(png) => png,
+                // packing RGB over the pixels lost their alpha: draw them again
+                None => render_into(svg, zoom, pixels).map(|_| encode_rgba(&pixels[..n], w, h))?,
+            }
+            .map_err(|e| format!("cannot encode the PNG: {e}"))
         });
-        if rgba.len() > KEEP_BYTES {
-            *rgba = Vec::new();
-            *rgb = Vec::new();
+        if pixels.len() > KEEP_BYTES {
+            *pixels = Vec::new();
         }
         drawn
     })
 }
 
-/// PNG bytes of a rendered map. Maps are opaque (they paint their own background), so the
-/// usual path writes RGB straight from the pixels, with no un-premultiplying copy, and
-/// compresses with the fast deflater: together a fifth of the cost of tiny-skia's
-/// `encode_png` on a 3200-px map, for a file about as large.
-fn encode(rgba: &[u8], w: u32, h: u32, rgb: &mut Vec<u8>) -> Result<Vec<u8>, png::EncodingError> {
-    let n = w as usize * h as usize * 3;
-    if rgb.len() < n {
-        rgb.resize(n, 0);
+/// PNG bytes of a rendered opaque map, or `None` when a pixel is not opaque (and `rgba` is
+/// then spoilt). Maps paint their own background, so the usual picture is written as RGB,
+/// packed over the RGBA pixels in place (a second buffer for it would cost ~20 MB per
+/// thread), and compressed with the fast deflater: together a fifth of the cost of
+/// tiny-skia's `encode_png` on a 3200-px map, for a file about as large.
+fn encode_rgb(rgba: &mut [u8], w: u32, h: u32) -> Option<Result<Vec<u8>, png::EncodingError>> {
+    if to_rgb(rgba) != 255 {
+        return None;
     }
-    let rgb = &mut rgb[..n];
-    let opaque = to_rgb(rgba, rgb);
-    if opaque != 255 {
-        let size = tiny_skia::IntSize::from_wh(w, h).ok_or(png::EncodingError::LimitsExceeded)?;
-        let pixmap = tiny_skia::Pixmap::from_vec(rgba.to_vec(), size)
-            .ok_or(png::EncodingError::LimitsExceeded)?;
-        return pixmap.encode_png();
-    }
-    let mut out = Vec::with_capacity(n / 8);
+    let rgb = &rgba[..w as usize * h as usize * 3];
+    let mut out = Vec::with_capacity(rgb.len() / 8);
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
     enc.set_compression(png::Compression::Fast);
-    enc.write_header()?.write_image_data(rgb)?;
-    Ok(out)
+    let written = enc.write_header().and_then(|mut w| w.write_image_data(rgb));
+    Some(written.map(|()| out))
 }
 
-/// Copies RGBA pixels to RGB; returns the AND of all alphas (255: opaque). Four pixels
-/// (four little-endian words) become three words with shifts, which compiles to a few
-/// instructions per pixel.
-fn to_rgb(rgba: &[u8], rgb: &mut [u8]) -> u8 {
+/// A picture with transparent pixels (an SVG that is not one of our maps), encoded with its
+/// alpha by tiny-skia.
+fn encode_rgba(rgba: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
+    let size = tiny_skia::IntSize::from_wh(w, h).ok_or(png::EncodingError::LimitsExceeded)?;
+    tiny_skia::Pixmap::from_vec(rgba.to_vec(), size)
+        .ok_or(png::EncodingError::LimitsExceeded)?
+        .encode_png()
+}
+
+/// Packs RGBA pixels into RGB at the front of the same slice; returns the AND of all alphas
+/// (255: opaque). Four pixels (four little-endian words) become three words with shifts,
+/// which compiles to a few instructions per pixel; each write lands at or before what has
+/// been read, never on pixels still to come.
+fn to_rgb(px: &mut [u8]) -> u8 {
     let mut alpha = u32::MAX;
-    let mut to = rgb.chunks_exact_mut(12);
-    let mut from = rgba.chunks_exact(16);
-    for (t, f) in (&mut to).zip(&mut from) {
+    let quads = px.len() / 16;
+    for k in 0..quads {
         // a fixed-size array, so each word is one load
-        let f: &[u8; 16] = f.try_into().expect("16 bytes");
+        let f: [u8; 16] = px[k * 16..k * 16 + 16].try_into().expect("16 bytes");
         let word = |i: usize| u32::from_le_bytes([f[i], f[i + 1], f[i + 2], f[i + 3]]);
         let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
         alpha &= p0 & p1 & p2 & p3;
+        let t = &mut px[k * 12..k * 12 + 12];
         t[0..4].copy_from_slice(&((p0 & 0xFF_FFFF) | (p1 << 24)).to_le_bytes());
         t[4..8].copy_from_slice(&(((p1 >> 8) & 0xFFFF) | (p2 << 16)).to_le_bytes());
         t[8..12].copy_from_slice(&(((p2 >> 16) & 0xFF) | (p3 << 8)).to_le_bytes());
     }
     let mut opaque = (alpha >> 24) as u8;
-    for (t, f) in to
-        .into_remainder()
-        .chunks_exact_mut(3)
-        .zip(from.remainder().chunks_exact(4))
-    {
-        t.copy_from_slice(&f[..3]);
-        opaque &= f[3];
+    for i in quads * 4..px.len() / 4 {
+        opaque &= px[i * 4 + 3];
+        px.copy_within(i * 4..i * 4 + 3, i * 3);
     }
     opaque
 }
@@ -226,19 +229,31 @@ pub(super) mod tests {
     use super::*;
 
     #[test]
-    fn rgb_copy_keeps_every_pixel_and_sees_alpha() {
+    fn rgb_packing_keeps_every_pixel_and_sees_alpha() {
         let rgba: Vec<u8> = (0..7 * 4)
             .map(|i| if i % 4 == 3 { 255 } else { i as u8 })
             .collect();
-        let mut rgb = vec![0; 7 * 3];
-        assert_eq!(to_rgb(&rgba, &mut rgb), 255);
+        let mut packed = rgba.clone();
+        assert_eq!(to_rgb(&mut packed), 255);
         let expected: Vec<u8> = (0..7 * 4).filter(|i| i % 4 != 3).map(|i| i as u8).collect();
-        assert_eq!(rgb, expected);
+        assert_eq!(packed[..7 * 3], expected);
         for at in [3, 7 * 4 - 1] {
             let mut seen = rgba.clone();
             seen[at] = 254;
-            assert_ne!(to_rgb(&seen, &mut rgb), 255, "alpha at {at}");
+            assert_ne!(to_rgb(&mut seen), 255, "alpha at {at}");
         }
+    }
+
+    #[test]
+    fn a_picture_with_transparent_pixels_keeps_its_alpha() {
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="2" height="2" fill="#ff0000"/></svg>"##;
+        let png = render_png(svg, 1.0).unwrap();
+        let mut reader = ::png::Decoder::new(png.as_slice()).read_info().unwrap();
+        let mut pixels = vec![0; reader.output_buffer_size()];
+        reader.next_frame(&mut pixels).unwrap();
+        assert_eq!(reader.info().color_type, ::png::ColorType::Rgba);
+        assert_eq!(pixels[..4], [255, 0, 0, 255]);
+        assert_eq!(pixels[12..16], [0, 0, 0, 0]);
     }
 
     /// How far two pictures of the same size differ: the mean absolute difference per
@@ -319,7 +334,7 @@ pub(super) mod tests {
         let mut size = 0;
         let (mut split, mut parse_ms, mut draw_ms, mut enc, mut total, mut old) =
             (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        let (mut rgba, mut rgb) = (Vec::new(), Vec::new());
+        let mut rgba = Vec::new();
         for _ in 0..runs {
             let t0 = cpu_ms();
             let lifted = png_text::split(&svg).expect("our text");
@@ -328,7 +343,8 @@ pub(super) mod tests {
             let t2 = cpu_ms();
             let (w, h) = render_into(&svg, 1.0, &mut rgba).unwrap();
             let t3 = cpu_ms();
-            let png = encode(&rgba[..w as usize * h as usize * 4], w, h, &mut rgb).unwrap();
+            let n = w as usize * h as usize * 4;
+            let png = encode_rgb(&mut rgba[..n], w, h).unwrap().unwrap();
             let t4 = cpu_ms();
             std::hint::black_box(render_png(&svg, 1.0).unwrap());
             let t5 = cpu_ms();

@@ -33,6 +33,12 @@ const SIZE_STEPS: f32 = 8.0;
 /// Glyph masks kept per thread before the cache starts over.
 const CACHE_LIMIT: usize = 50_000;
 
+/// Shaped lines kept per font before that cache starts over. Most lines are one map's own
+/// text and never come back, and a line costs ~600 bytes: at 50,000 the line caches grew
+/// by ~100 MB over a 5,000-map build. The lines that do repeat (lanes, stages, chips) are
+/// few and shaped again soon after a clear.
+const LINE_LIMIT: usize = 10_000;
+
 /// How a line hangs from its x.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Anchor {
@@ -356,10 +362,11 @@ fn faces() -> &'static [rustybuzz::Face<'static>; 4] {
 
 /// A line shaped in font units, before size, letter spacing and anchor apply: glyph ids
 /// and offsets within their cluster, and each cluster's first glyph and advance (its widest
-/// glyph's, as usvg's `form_glyph_clusters` has it).
+/// glyph's, as usvg's `form_glyph_clusters` has it). Boxed slices without spare capacity:
+/// the caches hold tens of thousands of these.
 struct Shaped {
-    glyphs: Vec<(u16, i32, i32)>,
-    clusters: Vec<(usize, i32)>,
+    glyphs: Box<[(u16, i32, i32)]>,
+    clusters: Box<[(u32, i32)]>,
 }
 
 /// Shapes one line as usvg does (its `shape_text_with_font`, `form_glyph_clusters`,
@@ -397,8 +404,8 @@ fn shape(
         let next = shaped
             .clusters
             .get(n + 1)
-            .map_or(shaped.glyphs.len(), |c| c.0);
-        for &(id, x, y) in &shaped.glyphs[first..next] {
+            .map_or(shaped.glyphs.len(), |c| c.0 as usize);
+        for &(id, x, y) in &shaped.glyphs[first as usize..next] {
             glyphs.push(Glyph {
                 id,
                 x: pen + x as f32 * scale,
@@ -420,7 +427,7 @@ fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
     let shaped = shared.unwrap_or_else(|| {
         let shaped = shape_units(text, font).map(Arc::new);
         let mut all = lock(&SHARED_SHAPED);
-        if all[font].len() > CACHE_LIMIT {
+        if all[font].len() > LINE_LIMIT {
             all[font].clear();
         }
         all[font].insert(text.to_string(), shaped.clone());
@@ -428,7 +435,7 @@ fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
     });
     SHAPED.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache[font].len() > CACHE_LIMIT {
+        if cache[font].len() > LINE_LIMIT {
             cache[font].clear();
         }
         cache[font].insert(text.to_string(), shaped.clone());
@@ -484,26 +491,24 @@ fn shape_units(text: &str, font: usize) -> Option<Shaped> {
         return None;
     }
     // clusters: runs of glyphs with the same cluster index
-    let mut shaped = Shaped {
-        glyphs: Vec::with_capacity(infos.len()),
-        clusters: Vec::new(),
-    };
+    let (mut glyphs, mut clusters) = (Vec::with_capacity(infos.len()), Vec::new());
     let mut i = 0;
     while i < infos.len() {
         let start = i;
         let (mut x, mut widest) = (0, 0);
         while i < infos.len() && infos[i].cluster == infos[start].cluster {
             let p = positions[i];
-            shaped
-                .glyphs
-                .push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
+            glyphs.push((infos[i].glyph_id as u16, x + p.x_offset, -p.y_offset));
             x += p.x_advance;
             widest = widest.max(p.x_advance);
             i += 1;
         }
-        shaped.clusters.push((start, widest));
+        clusters.push((start as u32, widest));
     }
-    Some(shaped)
+    Some(Shaped {
+        glyphs: glyphs.into(),
+        clusters: clusters.into(),
+    })
 }
 
 /// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
