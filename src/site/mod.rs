@@ -337,15 +337,17 @@ impl Renderer<'_> {
                 std::io::Error::other("the template failed")
             })
         });
-        match (failed, written) {
-            (Some(d), _) => self.problem(d),
-            (None, Err(e)) => self.problem(Diagnostic::error(
+        // `Ok` also when the sink itself failed (the staging folder): the sink reports that,
+        // and the template, whose writes it refused, is not to blame.
+        match (written, failed) {
+            (Ok(()), _) => {}
+            (Err(_), Some(d)) => self.problem(d),
+            (Err(e), None) => self.problem(Diagnostic::error(
                 std::path::Path::new(path),
                 (1, 1),
                 "io",
                 format!("cannot write the page: {e}"),
             )),
-            (None, Ok(())) => {}
         }
     }
 
@@ -620,6 +622,48 @@ impl Renderer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A sink that refuses every streamed write, as `Stage` does when its staging folder
+    /// fails: it keeps the failure (the commit reports it) and answers `Ok`.
+    struct Refusing(std::sync::atomic::AtomicUsize);
+
+    impl Sink for Refusing {
+        fn put(&self, _: OutputFile) {}
+        fn put_stream(&self, _: String, write: crate::output::Writer<'_>) -> std::io::Result<()> {
+            struct Full;
+            impl std::io::Write for Full {
+                fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+                    Err(std::io::Error::other("no space left"))
+                }
+                fn flush(&mut self) -> std::io::Result<()> {
+                    Ok(())
+                }
+            }
+            if write(&mut Full).is_err() {
+                self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            Ok(())
+        }
+    }
+
+    /// A page the sink could not take is the sink's failure to report, not a template problem
+    /// of the page (which would make a full disk look like a broken theme, with exit code 1).
+    #[test]
+    fn a_failing_sink_is_not_blamed_on_the_templates() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let today = Date::new(2026, 11, 18).unwrap();
+        let (site, _) = crate::pipeline::load_checked(&root, today);
+        let opts = RenderOptions {
+            base_url: None,
+            today,
+            png: false,
+            png_cache: None,
+        };
+        let sink = Refusing(Default::default());
+        let rendered = render(&site.expect("example site loads"), &opts, &sink);
+        assert!(rendered.is_ok(), "{:?}", rendered.err());
+        assert!(sink.0.into_inner() > 20, "every page went through the sink");
+    }
 
     /// The example maps, drawn with the real layout: every text box stays inside the box it
     /// belongs to, and no two text boxes overlap.
