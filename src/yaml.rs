@@ -134,13 +134,14 @@ pub(crate) fn plain_map(text: &str) -> Option<(Vec<(&str, Plain<'_>)>, Positions
     (!out.is_empty()).then(|| (out, Positions::lazy(text)))
 }
 
-/// A value of [`plain_map`]: a whole number without sign or leading zero quirks, or text
-/// that starts with a letter and holds only letters, digits, spaces and `.,;!?'()-/`.
+/// A value of [`plain_map`]: a whole number (an optional `-`, up to nine digits, no leading
+/// zero), or text that starts with a letter and holds only letters, digits, spaces and
+/// `.,;!?'()-/`.
 fn plain_value(v: &str) -> Option<Plain<'_>> {
     let digits = v.strip_prefix('-').unwrap_or(v);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         let canonical = digits.len() <= 9 && (digits == "0" || !digits.starts_with('0'));
-        return canonical.then(|| v.parse().ok()).flatten().map(Plain::Int);
+        return v.parse().ok().filter(|_| canonical).map(Plain::Int);
     }
     let first_letter = v.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
     let allowed = |c: char| {
