@@ -5,7 +5,6 @@
 
 use super::{fonts, png_text};
 use resvg::{tiny_skia, usvg};
-use std::cell::RefCell;
 use std::sync::{Arc, OnceLock};
 
 /// Parsing options with the embedded fonts; built once.
@@ -27,128 +26,205 @@ pub(super) fn options() -> &'static usvg::Options<'static> {
     })
 }
 
-thread_local! {
-    /// This thread's picture, kept from map to map: a fresh one would cost ~25 MB of page
-    /// faults and zeroing per map.
-    static PIXELS: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Buffers larger than this are given back after use rather than kept.
-const KEEP_BYTES: usize = 64 << 20;
+/// Rows drawn at a time. A band of a 3200-px-wide map is 1.6 MB, so it stays in the core's
+/// cache from drawing through filtering and compressing, and no thread ever holds a whole
+/// picture (~22 MB RGBA, which each drawing thread used to keep). Part of the PNG cache's
+/// key (`png_cache::RENDERER`): anti-aliasing where a band ends can differ by a shade.
+const BAND_ROWS: u32 = 128;
 
 /// Renders `svg` to PNG bytes; `zoom` 1.0 is one pixel per SVG unit.
+///
+/// Drawn band by band, and each band compressed (Sub filter, fdeflate: what the png crate's
+/// fast setting does, fed as the rows come) before the next is drawn. Our maps paint their
+/// own page colour first, so every pixel is opaque and the PNG is RGB; any other SVG keeps
+/// its alpha.
 pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
-    PIXELS.with(|pixels| {
-        let pixels = &mut *pixels.borrow_mut();
-        let drawn = render_into(svg, zoom, pixels).and_then(|(w, h)| {
-            let n = w as usize * h as usize * 4;
-            match encode_rgb(&mut pixels[..n], w, h) {
-                Some(png) => png,
-                // packing RGB over the pixels lost their alpha: draw them again
-                None => render_into(svg, zoom, pixels).map(|_| encode_rgba(&pixels[..n], w, h))?,
+    let drawing = Drawing::new(svg, zoom)?;
+    let (w, h) = (drawing.width, drawing.height);
+    let opaque = drawing.opaque();
+    let bpp = if opaque { 3 } else { 4 };
+    let io = |e: std::io::Error| format!("cannot encode the PNG: {e}");
+    let mut z = fdeflate::Compressor::new(Vec::new()).map_err(io)?;
+    let mut line = vec![0u8; 1 + w as usize * bpp];
+    drawing.bands(|rows| {
+        for px in rows.chunks_exact_mut(w as usize * 4) {
+            if opaque {
+                sub_filter_rgb(px, &mut line);
+            } else {
+                sub_filter_rgba(px, &mut line);
             }
-            .map_err(|e| format!("cannot encode the PNG: {e}"))
-        });
-        if pixels.len() > KEEP_BYTES {
-            *pixels = Vec::new();
+            z.write_data(&line).map_err(io)?;
         }
-        drawn
-    })
-}
-
-/// PNG bytes of a rendered opaque map, or `None` when a pixel is not opaque (and `rgba` is
-/// then spoilt). Maps paint their own background, so the usual picture is written as RGB,
-/// packed over the RGBA pixels in place (a second buffer for it would cost ~20 MB per
-/// thread), and compressed with the fast deflater: together a fifth of the cost of
-/// tiny-skia's `encode_png` on a 3200-px map, for a file about as large.
-fn encode_rgb(rgba: &mut [u8], w: u32, h: u32) -> Option<Result<Vec<u8>, png::EncodingError>> {
-    if to_rgb(rgba) != 255 {
-        return None;
-    }
-    let rgb = &rgba[..w as usize * h as usize * 3];
-    let mut out = Vec::with_capacity(rgb.len() / 8);
+        Ok(())
+    })?;
+    let idat = z.finish().map_err(io)?;
+    let mut out = Vec::with_capacity(idat.len() + 64);
     let mut enc = png::Encoder::new(&mut out, w, h);
-    enc.set_color(png::ColorType::Rgb);
+    enc.set_color(if opaque {
+        png::ColorType::Rgb
+    } else {
+        png::ColorType::Rgba
+    });
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
-    let written = enc.write_header().and_then(|mut w| w.write_image_data(rgb));
-    Some(written.map(|()| out))
+    enc.write_header()
+        .and_then(|mut writer| {
+            writer.write_chunk(png::chunk::IDAT, &idat)?;
+            writer.finish()
+        })
+        .map_err(|e| format!("cannot encode the PNG: {e}"))?;
+    Ok(out)
 }
 
-/// A picture with transparent pixels (an SVG that is not one of our maps), encoded with its
-/// alpha by tiny-skia.
-fn encode_rgba(rgba: &[u8], w: u32, h: u32) -> Result<Vec<u8>, png::EncodingError> {
-    let size = tiny_skia::IntSize::from_wh(w, h).ok_or(png::EncodingError::LimitsExceeded)?;
-    tiny_skia::Pixmap::from_vec(rgba.to_vec(), size)
-        .ok_or(png::EncodingError::LimitsExceeded)?
-        .encode_png()
-}
-
-/// Packs RGBA pixels into RGB at the front of the same slice; returns the AND of all alphas
-/// (255: opaque). Four pixels (four little-endian words) become three words with shifts,
-/// which compiles to a few instructions per pixel; each write lands at or before what has
-/// been read, never on pixels still to come.
-fn to_rgb(px: &mut [u8]) -> u8 {
-    let mut alpha = u32::MAX;
-    let quads = px.len() / 16;
-    for k in 0..quads {
+/// One opaque RGBA row as a PNG line: filter type Sub (each byte less the same channel of
+/// the pixel before), then the pixels' RGB. A pixel is one little-endian word: the four
+/// channels are subtracted at once, with no borrow between them, and four pixels' RGB
+/// packed into three words.
+fn sub_filter_rgb(rgba: &[u8], line: &mut [u8]) {
+    const HIGH: u32 = 0x8080_8080;
+    let sub = |a: u32, b: u32| ((a | HIGH) - (b & !HIGH)) ^ ((a ^ !b) & HIGH);
+    line[0] = 1;
+    let out = &mut line[1..];
+    let mut prev = 0u32;
+    let quads = rgba.len() / 16;
+    for (px, o) in rgba.chunks_exact(16).zip(out.chunks_exact_mut(12)) {
         // a fixed-size array, so each word is one load
-        let f: [u8; 16] = px[k * 16..k * 16 + 16].try_into().expect("16 bytes");
-        let word = |i: usize| u32::from_le_bytes([f[i], f[i + 1], f[i + 2], f[i + 3]]);
+        let px: [u8; 16] = px.try_into().expect("16 bytes");
+        let word = |i: usize| u32::from_le_bytes([px[i], px[i + 1], px[i + 2], px[i + 3]]);
         let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
-        alpha &= p0 & p1 & p2 & p3;
-        let t = &mut px[k * 12..k * 12 + 12];
-        t[0..4].copy_from_slice(&((p0 & 0xFF_FFFF) | (p1 << 24)).to_le_bytes());
-        t[4..8].copy_from_slice(&(((p1 >> 8) & 0xFFFF) | (p2 << 16)).to_le_bytes());
-        t[8..12].copy_from_slice(&(((p2 >> 16) & 0xFF) | (p3 << 8)).to_le_bytes());
+        let (d0, d1, d2, d3) = (sub(p0, prev), sub(p1, p0), sub(p2, p1), sub(p3, p2));
+        o[0..4].copy_from_slice(&((d0 & 0xFF_FFFF) | (d1 << 24)).to_le_bytes());
+        o[4..8].copy_from_slice(&(((d1 >> 8) & 0xFFFF) | (d2 << 16)).to_le_bytes());
+        o[8..12].copy_from_slice(&(((d2 >> 16) & 0xFF) | (d3 << 8)).to_le_bytes());
+        prev = p3;
     }
-    let mut opaque = (alpha >> 24) as u8;
-    for i in quads * 4..px.len() / 4 {
-        opaque &= px[i * 4 + 3];
-        px.copy_within(i * 4..i * 4 + 3, i * 3);
+    let rest = rgba[quads * 16..].chunks_exact(4);
+    for (px, o) in rest.zip(out[quads * 12..].chunks_exact_mut(3)) {
+        let p = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+        o.copy_from_slice(&sub(p, prev).to_le_bytes()[..3]);
+        prev = p;
     }
-    opaque
 }
 
-/// The picture itself, for tests that look at pixels.
+/// One premultiplied RGBA row as a PNG line (filter type Sub) of straight RGBA.
+fn sub_filter_rgba(rgba: &[u8], line: &mut [u8]) {
+    line[0] = 1;
+    let mut prev = [0u8; 4];
+    for (px, out) in rgba.chunks_exact(4).zip(line[1..].chunks_exact_mut(4)) {
+        let straight = tiny_skia::PremultipliedColorU8::from_rgba(px[0], px[1], px[2], px[3])
+            .map_or([0; 4], |c| {
+                let c = c.demultiply();
+                [c.red(), c.green(), c.blue(), c.alpha()]
+            });
+        for k in 0..4 {
+            out[k] = straight[k].wrapping_sub(prev[k]);
+        }
+        prev = straight;
+    }
+}
+
+/// The picture itself, for tests that look at pixels: the bands that `render_png` encodes,
+/// stacked.
 #[cfg(test)]
 pub(super) fn render_pixmap(svg: &str, zoom: f32) -> Result<tiny_skia::Pixmap, String> {
+    let drawing = Drawing::new(svg, zoom)?;
     let mut data = Vec::new();
-    let (w, h) = render_into(svg, zoom, &mut data)?;
-    data.truncate(w as usize * h as usize * 4);
-    let size = tiny_skia::IntSize::from_wh(w, h).ok_or("the picture is empty")?;
+    drawing.bands(|rows| {
+        data.extend_from_slice(rows);
+        Ok(())
+    })?;
+    let size =
+        tiny_skia::IntSize::from_wh(drawing.width, drawing.height).ok_or("the picture is empty")?;
     tiny_skia::Pixmap::from_vec(data, size).ok_or_else(|| "the picture is empty".to_string())
 }
 
-/// Draws `svg` into `data` (grown as needed; what lies beyond the picture is left alone) and
-/// returns the picture's size.
-fn render_into(svg: &str, zoom: f32, data: &mut Vec<u8>) -> Result<(u32, u32), String> {
-    let split = png_text::split(svg);
-    let shapes = split.as_ref().map_or(svg, |s| s.svg.as_str());
-    let tree = parse(shapes, zoom)?;
-    let (w, h) = pixel_size(&tree, zoom)?;
-    let n = (w as usize)
-        .checked_mul(h as usize)
-        .and_then(|p| p.checked_mul(4))
-        .filter(|n| *n <= i32::MAX as usize)
-        .ok_or_else(|| format!("cannot allocate a {w}×{h} picture"))?;
-    if data.len() < n {
-        data.resize(n, 0);
+/// An SVG parsed for drawing at one zoom, with our text lifted out of it.
+struct Drawing {
+    split: Option<png_text::Split>,
+    tree: usvg::Tree,
+    zoom: f32,
+    width: u32,
+    height: u32,
+}
+
+impl Drawing {
+    fn new(svg: &str, zoom: f32) -> Result<Self, String> {
+        let split = png_text::split(svg);
+        let shapes = split.as_ref().map_or(svg, |s| s.svg.as_str());
+        let tree = parse(shapes, zoom)?;
+        let (width, height) = pixel_size(&tree, zoom)?;
+        if (width as usize * 4)
+            .checked_mul(height as usize)
+            .is_none_or(|n| n > i32::MAX as usize)
+        {
+            return Err(format!(
+                "cannot draw a {width}×{height} picture: it is too large"
+            ));
+        }
+        Ok(Drawing {
+            split,
+            tree,
+            zoom,
+            width,
+            height,
+        })
     }
-    let mut pixmap = tiny_skia::PixmapMut::from_bytes(&mut data[..n], w, h)
-        .ok_or_else(|| format!("cannot allocate a {w}×{h} picture"))?;
-    match split.as_ref().and_then(|s| s.background) {
-        // a plain memset, quicker than tiny-skia's fill
-        Some([255, 255, 255]) => pixmap.data_mut().fill(255),
-        Some([r, g, b]) => pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255)),
-        None => pixmap.data_mut().fill(0),
+
+    /// Every pixel will be opaque: the picture starts filled with the map's page colour.
+    fn opaque(&self) -> bool {
+        self.split.as_ref().is_some_and(|s| s.background.is_some())
     }
-    let ts = tiny_skia::Transform::from_scale(zoom, zoom);
-    match &split {
-        Some(split) => draw(tree.root(), ts, &mut pixmap, &split.runs),
-        None => resvg::render(&tree, ts, &mut pixmap),
+
+    /// Draws the picture `BAND_ROWS` rows at a time, top to bottom, handing each band's
+    /// premultiplied RGBA rows to `each`.
+    fn bands(&self, mut each: impl FnMut(&mut [u8]) -> Result<(), String>) -> Result<(), String> {
+        let w = self.width;
+        let mut data = vec![0u8; w as usize * BAND_ROWS.min(self.height) as usize * 4];
+        let root = tiny_skia::Transform::from_scale(self.zoom, self.zoom);
+        for top in (0..self.height).step_by(BAND_ROWS as usize) {
+            let rows = BAND_ROWS.min(self.height - top);
+            let band = &mut data[..w as usize * rows as usize * 4];
+            let mut pixmap = tiny_skia::PixmapMut::from_bytes(band, w, rows)
+                .ok_or_else(|| format!("cannot draw a {w}×{rows} band"))?;
+            match self.split.as_ref().and_then(|s| s.background) {
+                // a plain memset, quicker than tiny-skia's fill
+                Some([255, 255, 255]) => pixmap.data_mut().fill(255),
+                Some([r, g, b]) => pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255)),
+                None => pixmap.data_mut().fill(0),
+            }
+            let band = Band {
+                top,
+                rows,
+                zoom: self.zoom,
+            };
+            match &self.split {
+                Some(split) => draw(self.tree.root(), root, &band, &mut pixmap, &split.runs),
+                // not one of our maps: resvg draws it all, and clips to the band
+                None => resvg::render(
+                    &self.tree,
+                    root.post_translate(0.0, -(top as f32)),
+                    &mut pixmap,
+                ),
+            }
+            each(pixmap.data_mut())?;
+        }
+        Ok(())
     }
-    Ok((w, h))
+}
+
+/// The rows of the picture being drawn.
+struct Band {
+    top: u32,
+    rows: u32,
+    zoom: f32,
+}
+
+impl Band {
+    /// Whether a box in the SVG's own units (a node's absolute bounding box) reaches into
+    /// this band, give or take 2 px of anti-aliasing.
+    fn sees(&self, bbox: tiny_skia::Rect) -> bool {
+        let (top, bottom) = (bbox.top() * self.zoom, bbox.bottom() * self.zoom);
+        bottom >= self.top as f32 - 2.0 && top <= (self.top + self.rows) as f32 + 2.0
+    }
 }
 
 /// The SVG parsed, for drawing at `zoom`.
@@ -185,11 +261,14 @@ pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pix
     Ok(pixmap)
 }
 
-/// Draws `group` in document order: text markers as their runs, groups holding markers child
-/// by child, everything else (a stretch of shapes `split` wrapped in a group) by resvg.
+/// Draws what of `group` falls in `band`, in document order: text markers as their runs,
+/// groups holding markers child by child, and everything else (a stretch of shapes `split`
+/// wrapped in a group) by resvg, unless it lies wholly outside the band. `ts` maps the
+/// group's units to the whole picture's pixels.
 fn draw(
     group: &usvg::Group,
     ts: tiny_skia::Transform,
+    band: &Band,
     pixmap: &mut tiny_skia::PixmapMut,
     runs: &[png_text::Run],
 ) {
@@ -198,19 +277,26 @@ fn draw(
         match node {
             usvg::Node::Path(p) => {
                 if let Some(run) = png_text::marker(p.id()).and_then(|i| runs.get(i)) {
-                    run.draw(ts, pixmap);
+                    run.draw(ts, band.top, pixmap);
                     continue;
                 }
             }
             usvg::Node::Group(g) if holds_marker(g) => {
-                draw(g, ts, pixmap, runs);
+                draw(g, ts, band, pixmap, runs);
                 continue;
             }
             _ => {}
         }
-        // resvg::render_node draws a node at its own bounding box's corner: shift it back
-        if let Some(bbox) = node.abs_layer_bounding_box() {
-            resvg::render_node(node, ts.pre_translate(bbox.x(), bbox.y()), pixmap);
+        // a group's layer box takes in its strokes (a path's own box does not)
+        if let Some(bbox) = node
+            .abs_layer_bounding_box()
+            .filter(|b| band.sees(b.to_rect()))
+        {
+            // resvg::render_node draws a node at its own bounding box's corner: shift it back
+            let ts = ts
+                .post_translate(0.0, -(band.top as f32))
+                .pre_translate(bbox.x(), bbox.y());
+            resvg::render_node(node, ts, pixmap);
         }
     }
 }
@@ -229,31 +315,46 @@ pub(super) mod tests {
     use super::*;
 
     #[test]
-    fn rgb_packing_keeps_every_pixel_and_sees_alpha() {
-        let rgba: Vec<u8> = (0..7 * 4)
-            .map(|i| if i % 4 == 3 { 255 } else { i as u8 })
-            .collect();
-        let mut packed = rgba.clone();
-        assert_eq!(to_rgb(&mut packed), 255);
-        let expected: Vec<u8> = (0..7 * 4).filter(|i| i % 4 != 3).map(|i| i as u8).collect();
-        assert_eq!(packed[..7 * 3], expected);
-        for at in [3, 7 * 4 - 1] {
-            let mut seen = rgba.clone();
-            seen[at] = 254;
-            assert_ne!(to_rgb(&mut seen), 255, "alpha at {at}");
+    fn the_png_holds_the_drawn_pixels() {
+        let svg = super::super::tests::design_svg();
+        for zoom in [1.0, 0.37] {
+            let png = render_png(&svg, zoom).unwrap();
+            let mut reader = ::png::Decoder::new(png.as_slice()).read_info().unwrap();
+            let mut rgb = vec![0; reader.output_buffer_size()];
+            reader.next_frame(&mut rgb).unwrap();
+            let info = reader.info();
+            assert_eq!(info.color_type, ::png::ColorType::Rgb, "a map is opaque");
+            let drawn = render_pixmap(&svg, zoom).unwrap();
+            assert_eq!((info.width, info.height), (drawn.width(), drawn.height()));
+            assert!(
+                drawn.height() > 2 * BAND_ROWS,
+                "several bands at zoom {zoom}"
+            );
+            let expected: Vec<u8> = drawn
+                .data()
+                .chunks_exact(4)
+                .flat_map(|p| [p[0], p[1], p[2]])
+                .collect();
+            assert!(
+                rgb == expected,
+                "the PNG differs from the drawing at zoom {zoom}"
+            );
         }
     }
 
     #[test]
     fn a_picture_with_transparent_pixels_keeps_its_alpha() {
-        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="2" height="2" fill="#ff0000"/></svg>"##;
+        let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="4" height="2"><rect width="2" height="2" fill="#ff0000"/><rect x="3" width="1" height="2" fill="#0000ff" fill-opacity="0.5"/></svg>"##;
         let png = render_png(svg, 1.0).unwrap();
         let mut reader = ::png::Decoder::new(png.as_slice()).read_info().unwrap();
         let mut pixels = vec![0; reader.output_buffer_size()];
         reader.next_frame(&mut pixels).unwrap();
         assert_eq!(reader.info().color_type, ::png::ColorType::Rgba);
         assert_eq!(pixels[..4], [255, 0, 0, 255]);
-        assert_eq!(pixels[12..16], [0, 0, 0, 0]);
+        assert_eq!(pixels[8..12], [0, 0, 0, 0]);
+        // straight colour, not premultiplied
+        assert_eq!(pixels[12..15], [0, 0, 255]);
+        assert!(pixels[15].abs_diff(128) <= 1, "alpha {}", pixels[15]);
     }
 
     /// How far two pictures of the same size differ: the mean absolute difference per
@@ -332,31 +433,26 @@ pub(super) mod tests {
         }
         let runs = 10;
         let mut size = 0;
-        let (mut split, mut parse_ms, mut draw_ms, mut enc, mut total, mut old) =
-            (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
-        let mut rgba = Vec::new();
+        let (mut parse_ms, mut draw_ms, mut total, mut old) = (0.0, 0.0, 0.0, 0.0);
         for _ in 0..runs {
             let t0 = cpu_ms();
-            let lifted = png_text::split(&svg).expect("our text");
+            let drawing = Drawing::new(&svg, 1.0).unwrap();
             let t1 = cpu_ms();
-            std::hint::black_box(parse(&lifted.svg, 1.0).unwrap());
+            drawing
+                .bands(|rows| {
+                    std::hint::black_box(rows);
+                    Ok(())
+                })
+                .unwrap();
             let t2 = cpu_ms();
-            let (w, h) = render_into(&svg, 1.0, &mut rgba).unwrap();
+            size = std::hint::black_box(render_png(&svg, 1.0).unwrap()).len();
             let t3 = cpu_ms();
-            let n = w as usize * h as usize * 4;
-            let png = encode_rgb(&mut rgba[..n], w, h).unwrap().unwrap();
-            let t4 = cpu_ms();
-            std::hint::black_box(render_png(&svg, 1.0).unwrap());
-            let t5 = cpu_ms();
             std::hint::black_box(render_pixmap_resvg(&svg, 1.0).unwrap());
-            let t6 = cpu_ms();
-            split += t1 - t0;
-            parse_ms += t2 - t1;
-            draw_ms += (t3 - t2) - (t2 - t0);
-            enc += t4 - t3;
-            total += t5 - t4;
-            old += t6 - t5;
-            size = png.len();
+            let t4 = cpu_ms();
+            parse_ms += t1 - t0;
+            draw_ms += t2 - t1;
+            total += t3 - t2;
+            old += t4 - t3;
         }
         let n = runs as f64;
         // TRAILMAP_ZOOM: the zoom the comparison and crops are drawn at
@@ -409,11 +505,10 @@ pub(super) mod tests {
             }
         }
         println!(
-            "split {:.1} ms, usvg parse {:.1} ms, draw {:.1} ms, encode {:.1} ms; render_png {:.1} ms; resvg alone, without encoding {:.1} ms (CPU per map)",
-            split / n,
+            "split and usvg parse {:.1} ms, draw {:.1} ms, filter and compress {:.1} ms; render_png {:.1} ms; resvg alone, without encoding {:.1} ms (CPU per map)",
             parse_ms / n,
             draw_ms / n,
-            enc / n,
+            (total - parse_ms - draw_ms) / n,
             total / n,
             old / n
         );

@@ -638,9 +638,22 @@ fn snap(v: f32) -> (i32, u8) {
 }
 
 impl Run {
-    /// Draws the run onto `pixmap`; `ts` maps user units to pixels (a scale and a shift).
-    pub(super) fn draw(&self, ts: tiny_skia::Transform, pixmap: &mut tiny_skia::PixmapMut) {
+    /// Draws the run onto `pixmap`, which holds the picture's rows from `top` down; `ts` maps
+    /// user units to the whole picture's pixels (a scale and a shift). Glyphs are placed in
+    /// the whole picture first, so a band draws them exactly where the whole picture would.
+    pub(super) fn draw(
+        &self,
+        ts: tiny_skia::Transform,
+        top: u32,
+        pixmap: &mut tiny_skia::PixmapMut,
+    ) {
         let zoom = ts.sx;
+        // a line's glyphs lie within a font size below its baseline and two above
+        let reach = self.size * zoom;
+        let (first, last) = (
+            top as f32 - reach,
+            (top + pixmap.height()) as f32 + 2.0 * reach,
+        );
         // glyph shapes at the nearest 1/8 px size: scaled maps each have their own zoom, and
         // this lets them share masks (positions stay exact; a shape is off by under 1%)
         let px_size = (self.size * zoom * SIZE_STEPS).round() / SIZE_STEPS;
@@ -652,6 +665,10 @@ impl Run {
                 cache.clear();
             }
             for (x0, y0, glyphs) in &self.lines {
+                let baseline = ts.ty + y0 * ts.sy;
+                if baseline < first || baseline > last {
+                    continue;
+                }
                 for g in glyphs {
                     let px = ts.tx + (x0 + g.x) * zoom;
                     let py = ts.ty + (y0 + g.y) * ts.sy;
@@ -672,7 +689,7 @@ impl Run {
                             })
                         })
                         .clone();
-                    blend(pixmap, &mask, ix, iy, self.rgb);
+                    blend(pixmap, &mask, ix, iy - top as i32, self.rgb);
                 }
             }
         });
