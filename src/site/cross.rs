@@ -216,7 +216,7 @@ pub(crate) fn backlog<'a>(site: &Site, info: &'a SiteInfo, page: PageInfo) -> Ba
             s.into_iter().map(|(_, w)| w).collect()
         },
         personas: distinct(&|r| r.personas.clone()),
-        rows,
+        rows: rows.into(),
     }
 }
 
@@ -465,9 +465,9 @@ pub(crate) fn matrix<'a>(site: &Site, info: &'a SiteInfo, page: PageInfo) -> Mat
         svg: charts::heat_map_svg(&stages, &channels, &heat, site_scale, "channel-matrix"),
         total: stage_totals.iter().sum(),
         stages,
-        rows,
+        rows: rows.into(),
         stage_totals,
-        cells: lists,
+        cells: lists.into(),
     }
 }
 
