@@ -47,7 +47,7 @@ pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
     let mut z = fdeflate::Compressor::new(Vec::new()).map_err(io)?;
     let mut line = vec![0u8; 1 + w as usize * bpp];
     drawing.bands(|rows| {
-        for px in rows.chunks_exact_mut(w as usize * 4) {
+        for px in rows.chunks_exact(w as usize * 4) {
             if opaque {
                 sub_filter_rgb(px, &mut line);
             } else {
@@ -176,10 +176,16 @@ impl Drawing {
 
     /// Draws the picture `BAND_ROWS` rows at a time, top to bottom, handing each band's
     /// premultiplied RGBA rows to `each`.
-    fn bands(&self, mut each: impl FnMut(&mut [u8]) -> Result<(), String>) -> Result<(), String> {
+    fn bands(&self, mut each: impl FnMut(&[u8]) -> Result<(), String>) -> Result<(), String> {
         let w = self.width;
         let mut data = vec![0u8; w as usize * BAND_ROWS.min(self.height) as usize * 4];
         let root = tiny_skia::Transform::from_scale(self.zoom, self.zoom);
+        // the tree in paint order, walked once for all bands
+        let pieces = self.split.as_ref().map(|split| {
+            let mut pieces = Vec::new();
+            paint_order(self.tree.root(), root, &split.runs, &mut pieces);
+            pieces
+        });
         for top in (0..self.height).step_by(BAND_ROWS as usize) {
             let rows = BAND_ROWS.min(self.height - top);
             let band = &mut data[..w as usize * rows as usize * 4];
@@ -191,19 +197,30 @@ impl Drawing {
                 Some([r, g, b]) => pixmap.fill(tiny_skia::Color::from_rgba8(r, g, b, 255)),
                 None => pixmap.data_mut().fill(0),
             }
-            let band = Band {
-                top,
-                rows,
-                zoom: self.zoom,
+            let shift = |ts: &tiny_skia::Transform| ts.post_translate(0.0, -(top as f32));
+            // whether a box in the SVG's own units reaches into this band, give or take 2 px
+            // of anti-aliasing
+            let seen = |b: &usvg::NonZeroRect| {
+                b.bottom() * self.zoom >= top as f32 - 2.0
+                    && b.top() * self.zoom <= (top + rows) as f32 + 2.0
             };
-            match &self.split {
-                Some(split) => draw(self.tree.root(), root, &band, &mut pixmap, &split.runs),
+            match &pieces {
+                Some(pieces) => {
+                    for piece in pieces {
+                        match piece {
+                            Piece::Text(run, ts) => run.draw(*ts, top, &mut pixmap),
+                            Piece::Shapes(node, ts, bbox) if seen(bbox) => {
+                                // resvg::render_node draws a node at its own bounding box's
+                                // corner: shift it back
+                                let ts = shift(ts).pre_translate(bbox.x(), bbox.y());
+                                resvg::render_node(node, ts, &mut pixmap);
+                            }
+                            Piece::Shapes(..) => {}
+                        }
+                    }
+                }
                 // not one of our maps: resvg draws it all, and clips to the band
-                None => resvg::render(
-                    &self.tree,
-                    root.post_translate(0.0, -(top as f32)),
-                    &mut pixmap,
-                ),
+                None => resvg::render(&self.tree, shift(&root), &mut pixmap),
             }
             each(pixmap.data_mut())?;
         }
@@ -211,19 +228,41 @@ impl Drawing {
     }
 }
 
-/// The rows of the picture being drawn.
-struct Band {
-    top: u32,
-    rows: u32,
-    zoom: f32,
+/// What a map is drawn from, in paint order: each text run, with the transform that maps
+/// its units to the whole picture's pixels, and each stretch of shapes `split` wrapped in a
+/// group, with that transform and the box it covers (a group's layer box takes in its
+/// strokes; a path's own box does not).
+enum Piece<'a> {
+    Text(&'a png_text::Run, tiny_skia::Transform),
+    Shapes(&'a usvg::Node, tiny_skia::Transform, usvg::NonZeroRect),
 }
 
-impl Band {
-    /// Whether a box in the SVG's own units (a node's absolute bounding box) reaches into
-    /// this band, give or take 2 px of anti-aliasing.
-    fn sees(&self, bbox: tiny_skia::Rect) -> bool {
-        let (top, bottom) = (bbox.top() * self.zoom, bbox.bottom() * self.zoom);
-        bottom >= self.top as f32 - 2.0 && top <= (self.top + self.rows) as f32 + 2.0
+/// Lists `group`'s pieces into `out`: text markers as their runs, groups holding markers
+/// child by child, everything else whole.
+fn paint_order<'a>(
+    group: &'a usvg::Group,
+    ts: tiny_skia::Transform,
+    runs: &'a [png_text::Run],
+    out: &mut Vec<Piece<'a>>,
+) {
+    let ts = ts.pre_concat(group.transform());
+    for node in group.children() {
+        match node {
+            usvg::Node::Path(p) => {
+                if let Some(run) = png_text::marker(p.id()).and_then(|i| runs.get(i)) {
+                    out.push(Piece::Text(run, ts));
+                    continue;
+                }
+            }
+            usvg::Node::Group(g) if holds_marker(g) => {
+                paint_order(g, ts, runs, out);
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(bbox) = node.abs_layer_bounding_box() {
+            out.push(Piece::Shapes(node, ts, bbox));
+        }
     }
 }
 
@@ -259,46 +298,6 @@ pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pix
         &mut pixmap.as_mut(),
     );
     Ok(pixmap)
-}
-
-/// Draws what of `group` falls in `band`, in document order: text markers as their runs,
-/// groups holding markers child by child, and everything else (a stretch of shapes `split`
-/// wrapped in a group) by resvg, unless it lies wholly outside the band. `ts` maps the
-/// group's units to the whole picture's pixels.
-fn draw(
-    group: &usvg::Group,
-    ts: tiny_skia::Transform,
-    band: &Band,
-    pixmap: &mut tiny_skia::PixmapMut,
-    runs: &[png_text::Run],
-) {
-    let ts = ts.pre_concat(group.transform());
-    for node in group.children() {
-        match node {
-            usvg::Node::Path(p) => {
-                if let Some(run) = png_text::marker(p.id()).and_then(|i| runs.get(i)) {
-                    run.draw(ts, band.top, pixmap);
-                    continue;
-                }
-            }
-            usvg::Node::Group(g) if holds_marker(g) => {
-                draw(g, ts, band, pixmap, runs);
-                continue;
-            }
-            _ => {}
-        }
-        // a group's layer box takes in its strokes (a path's own box does not)
-        if let Some(bbox) = node
-            .abs_layer_bounding_box()
-            .filter(|b| band.sees(b.to_rect()))
-        {
-            // resvg::render_node draws a node at its own bounding box's corner: shift it back
-            let ts = ts
-                .post_translate(0.0, -(band.top as f32))
-                .pre_translate(bbox.x(), bbox.y());
-            resvg::render_node(node, ts, pixmap);
-        }
-    }
 }
 
 fn holds_marker(group: &usvg::Group) -> bool {

@@ -3,19 +3,21 @@
 //! not silently in a template. Strings are plain author text (templates escape them); fields
 //! named `*_html` or `svg` are already safe markup, rendered with `| safe`.
 
+use minijinja::value::{Enumerator, Object, ObjectRepr, Serde, Value};
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Shared by every page: made into a template value once, which every page's context then
 /// shares (each page serializing the nav again was a few percent of a 10,000-page build).
 #[derive(Debug)]
 pub(crate) struct SiteInfo {
     data: SiteData,
-    value: minijinja::Value,
+    value: Value,
 }
 
 impl SiteInfo {
     pub(crate) fn new(data: SiteData) -> SiteInfo {
-        let value = minijinja::Value::from(minijinja::value::Serde(&data));
+        let value = Value::from(Serde(&data));
         SiteInfo { data, value }
     }
 }
@@ -40,18 +42,18 @@ impl Serialize for SiteInfo {
 /// the build's peak); made lazily, only the item being rendered exists twice. Serialized
 /// anywhere else, it is a plain list.
 #[derive(Debug)]
-pub(crate) struct Lazy<T>(std::sync::Arc<Vec<T>>);
+pub(crate) struct Lazy<T>(Arc<Vec<T>>);
 
 impl<T> From<Vec<T>> for Lazy<T> {
     fn from(items: Vec<T>) -> Self {
-        Lazy(std::sync::Arc::new(items))
+        Lazy(Arc::new(items))
     }
 }
 
 impl<T: Serialize + std::fmt::Debug + Send + Sync + 'static> Serialize for Lazy<T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         if minijinja::value::serializing_for_value() {
-            minijinja::Value::from_object(LazyItems(self.0.clone())).serialize(s)
+            Value::from_object(LazyItems(self.0.clone())).serialize(s)
         } else {
             self.0.serialize(s)
         }
@@ -59,22 +61,20 @@ impl<T: Serialize + std::fmt::Debug + Send + Sync + 'static> Serialize for Lazy<
 }
 
 #[derive(Debug)]
-struct LazyItems<T>(std::sync::Arc<Vec<T>>);
+struct LazyItems<T>(Arc<Vec<T>>);
 
-impl<T: Serialize + std::fmt::Debug + Send + Sync + 'static> minijinja::value::Object
-    for LazyItems<T>
-{
-    fn repr(self: &std::sync::Arc<Self>) -> minijinja::value::ObjectRepr {
-        minijinja::value::ObjectRepr::Seq
+impl<T: Serialize + std::fmt::Debug + Send + Sync + 'static> Object for LazyItems<T> {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        ObjectRepr::Seq
     }
 
-    fn get_value(self: &std::sync::Arc<Self>, key: &minijinja::Value) -> Option<minijinja::Value> {
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
         let item = self.0.get(key.as_usize()?)?;
-        Some(minijinja::Value::from(minijinja::value::Serde(item)))
+        Some(Value::from(Serde(item)))
     }
 
-    fn enumerate(self: &std::sync::Arc<Self>) -> minijinja::value::Enumerator {
-        minijinja::value::Enumerator::Seq(self.0.len())
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        Enumerator::Seq(self.0.len())
     }
 }
 
