@@ -3,7 +3,7 @@
 //! The font database holds nothing but the Inter files compiled into the binary, so a fresh
 //! machine (or a CI container) with no fonts installed renders the same text as a laptop.
 
-use super::{fonts, png_text};
+use super::{fonts, png_shapes, png_text};
 use resvg::{tiny_skia, usvg};
 use std::sync::{Arc, OnceLock};
 
@@ -183,7 +183,7 @@ impl Drawing {
         // the tree in paint order, walked once for all bands
         let pieces = self.split.as_ref().map(|split| {
             let mut pieces = Vec::new();
-            paint_order(self.tree.root(), root, &split.runs, &mut pieces);
+            paint_order(self.tree.root(), root, split, &mut pieces);
             pieces
         });
         for top in (0..self.height).step_by(BAND_ROWS as usize) {
@@ -209,6 +209,7 @@ impl Drawing {
                     for piece in pieces {
                         match piece {
                             Piece::Text(run, ts) => run.draw(*ts, top, &mut pixmap),
+                            Piece::Shape(shape, ts) => shape.draw(*ts, top, &mut pixmap),
                             Piece::Shapes(node, ts, bbox) if seen(bbox) => {
                                 // resvg::render_node draws a node at its own bounding box's
                                 // corner: shift it back
@@ -228,34 +229,39 @@ impl Drawing {
     }
 }
 
-/// What a map is drawn from, in paint order: each text run, with the transform that maps
-/// its units to the whole picture's pixels, and each stretch of shapes `split` wrapped in a
-/// group, with that transform and the box it covers (a group's layer box takes in its
-/// strokes; a path's own box does not).
+/// What a map is drawn from, in paint order: each text run and lifted shape, with the
+/// transform that maps its units to the whole picture's pixels, and each stretch of shapes
+/// `split` wrapped in a group, with that transform and the box it covers (a group's layer
+/// box takes in its strokes; a path's own box does not).
 enum Piece<'a> {
     Text(&'a png_text::Run, tiny_skia::Transform),
+    Shape(&'a png_shapes::Shape, tiny_skia::Transform),
     Shapes(&'a usvg::Node, tiny_skia::Transform, usvg::NonZeroRect),
 }
 
-/// Lists `group`'s pieces into `out`: text markers as their runs, groups holding markers
-/// child by child, everything else whole.
+/// Lists `group`'s pieces into `out`: markers as what they stand for, groups holding
+/// markers child by child, everything else whole.
 fn paint_order<'a>(
     group: &'a usvg::Group,
     ts: tiny_skia::Transform,
-    runs: &'a [png_text::Run],
+    split: &'a png_text::Split,
     out: &mut Vec<Piece<'a>>,
 ) {
     let ts = ts.pre_concat(group.transform());
     for node in group.children() {
         match node {
             usvg::Node::Path(p) => {
-                if let Some(run) = png_text::marker(p.id()).and_then(|i| runs.get(i)) {
-                    out.push(Piece::Text(run, ts));
+                let piece = png_text::marker(p.id()).and_then(|lifted| match lifted {
+                    png_text::Lifted::Text(i) => split.runs.get(i).map(|r| Piece::Text(r, ts)),
+                    png_text::Lifted::Shape(i) => split.shapes.get(i).map(|s| Piece::Shape(s, ts)),
+                });
+                if let Some(piece) = piece {
+                    out.push(piece);
                     continue;
                 }
             }
             usvg::Node::Group(g) if holds_marker(g) => {
-                paint_order(g, ts, runs, out);
+                paint_order(g, ts, split, out);
                 continue;
             }
             _ => {}

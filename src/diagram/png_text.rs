@@ -13,6 +13,7 @@
 //! lacks or a right-to-left one, so what usvg does with those (font fallback, bidi) is kept.
 
 use super::fonts;
+use super::png_shapes::{self, Shape};
 use super::style::FONT_STACK;
 use resvg::tiny_skia;
 use std::cell::RefCell;
@@ -20,9 +21,11 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 
-/// The marker left in the SVG for run `n` is an invisible rect with the id `~t{n}`; the map's
-/// own ids all start with its prefix (`jm-…`), so none can look like one.
+/// The marker left in the SVG for text run `n` is an invisible rect with the id `~t{n}`, and
+/// for shape `n` `~s{n}`; the map's own ids all start with its prefix (`jm-…`), so none can
+/// look like one.
 const MARKER: &str = "~t";
+const SHAPE_MARKER: &str = "~s";
 
 /// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
 const SUBPIXELS: f32 = 4.0;
@@ -66,10 +69,11 @@ pub(super) struct Run {
     lines: Vec<(f32, f32, Vec<Glyph>)>,
 }
 
-/// The SVG without the text it could lift out, and that text.
+/// The SVG without the text and shapes it could lift out, and those.
 pub(super) struct Split {
     pub svg: String,
     pub runs: Vec<Run>,
+    pub shapes: Vec<Shape>,
     /// The page colour: the map's first shape, a rect over the whole picture, is lifted out
     /// too, and the picture filled with it, which is cheaper than drawing it. Where a scaled
     /// map's page ends inside the last pixel row or column, resvg left that row partly
@@ -77,17 +81,31 @@ pub(super) struct Split {
     pub background: Option<[u8; 3]>,
 }
 
-/// The run a marker stands for, if `id` is a marker's.
-pub(super) fn marker(id: &str) -> Option<usize> {
-    id.strip_prefix(MARKER)?.parse().ok()
+/// What a marker stands for.
+pub(super) enum Lifted {
+    Text(usize),
+    Shape(usize),
 }
 
-/// Lifts our `<text>` elements out of `svg`. `None` when there is nothing to lift: an SVG
-/// that is not a map of ours, or one whose text is all left to usvg.
+/// What a marker stands for, if `id` is a marker's.
+pub(super) fn marker(id: &str) -> Option<Lifted> {
+    if let Some(n) = id.strip_prefix(MARKER) {
+        n.parse().ok().map(Lifted::Text)
+    } else {
+        id.strip_prefix(SHAPE_MARKER)?
+            .parse()
+            .ok()
+            .map(Lifted::Shape)
+    }
+}
+
+/// Lifts our `<text>` elements out of `svg`, and our rects and circles (`png_shapes`) where
+/// the root's viewBox is its size. `None` when there is nothing to lift: an SVG that is not
+/// a map of ours, or one whose text and shapes are all left to usvg.
 ///
 /// Every plain group (`<g>` or `<g id="…">`) gets an inner `<g>` around each stretch of
-/// shapes between two markers, so the renderer can draw each stretch, then the text, in
-/// document order. Text inside any other group is left alone.
+/// shapes between two markers, so the renderer can draw each stretch, then what was lifted,
+/// in document order. Anything inside any other group is left alone.
 pub(super) fn split(svg: &str) -> Option<Split> {
     let open = svg.find("<svg")?;
     let root_end = open + svg[open..].find('>')?;
@@ -106,6 +124,13 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     out.push_str(&svg[..=root_end]);
     out.push_str("<g>");
     let mut runs = Vec::new();
+    let mut shapes = Vec::new();
+    let put_marker = |out: &mut String, prefix: &str, n: usize| {
+        out.push_str("</g><rect id=\"");
+        out.push_str(prefix);
+        out.push_str(&n.to_string());
+        out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
+    };
     // per open group: whether it is plain (we wrap inside it)
     let mut groups: Vec<bool> = Vec::new();
     let mut opaque = 0usize;
@@ -181,11 +206,25 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             let element = &rest[..n];
             match (opaque == 0).then(|| parse(element)).flatten() {
                 Some(run) => {
-                    out.push_str("</g><rect id=\"");
-                    out.push_str(MARKER);
-                    out.push_str(&runs.len().to_string());
-                    out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
+                    put_marker(&mut out, MARKER, runs.len());
                     runs.push(run);
+                }
+                None => out.push_str(element),
+            }
+            i = at + n;
+        } else if page.is_some() && opaque == 0 && (tag_is("<rect") || tag_is("<circle")) {
+            first = false;
+            let n = rest.find('>').map_or(rest.len(), |p| p + 1);
+            let element = &rest[..n];
+            let shape = if tag_is("<rect") {
+                png_shapes::parse_rect(element)
+            } else {
+                png_shapes::parse_circle(element)
+            };
+            match shape {
+                Some(shape) => {
+                    put_marker(&mut out, SHAPE_MARKER, shapes.len());
+                    shapes.push(shape);
                 }
                 None => out.push_str(element),
             }
@@ -198,9 +237,10 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     }
     out.push_str("</g>");
     out.push_str(&svg[end..]);
-    (!runs.is_empty()).then_some(Split {
+    (!(runs.is_empty() && shapes.is_empty())).then_some(Split {
         svg: out,
         runs,
+        shapes,
         background,
     })
 }
@@ -302,7 +342,7 @@ fn attribute(s: &str) -> Option<(&str, &str, &str)> {
 }
 
 /// `#RRGGBB` or `#RGB`.
-fn hex_colour(v: &str) -> Option<[u8; 3]> {
+pub(super) fn hex_colour(v: &str) -> Option<[u8; 3]> {
     let h = v.strip_prefix('#')?;
     if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
         return None;
@@ -717,14 +757,9 @@ fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u
         let start = (((y0 + row) * pw + x0 + c0) * 4) as usize;
         let dst = &mut data[start..start + cover.len() * 4];
         for (&a, px) in cover.iter().zip(dst.chunks_exact_mut(4)) {
-            if a == 0 {
-                continue;
+            if a != 0 {
+                png_shapes::over(px, rgb, a as u32);
             }
-            let (a, keep) = (a as u32, 255 - a as u32);
-            for k in 0..3 {
-                px[k] = ((rgb[k] as u32 * a + px[k] as u32 * keep + 127) / 255) as u8;
-            }
-            px[3] = ((255 * a + px[3] as u32 * keep + 127) / 255) as u8;
         }
     }
 }
