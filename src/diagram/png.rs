@@ -44,17 +44,37 @@ pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
     let opaque = drawing.opaque();
     let bpp = if opaque { 3 } else { 4 };
     let io = |e: std::io::Error| format!("cannot encode the PNG: {e}");
-    let mut z = fdeflate::Compressor::new(Vec::new()).map_err(io)?;
+    // room for a picture that deflates to a quarter, so the buffer seldom grows (untouched
+    // capacity costs nothing)
+    let room = w as usize * h as usize * bpp / 4;
+    let mut z = fdeflate::Compressor::new(Vec::with_capacity(room)).map_err(io)?;
+    let stride = w as usize * 4;
     let mut line = vec![0u8; 1 + w as usize * bpp];
+    let mut diff = vec![0u8; stride];
+    // a row the same as the one above is filter type Up and all zeros, which deflates fastest
+    let mut same = vec![0u8; 1 + w as usize * bpp];
+    same[0] = 2;
+    // the last row of the band before
+    let mut above: Vec<u8> = Vec::new();
     drawing.bands(|rows| {
-        for px in rows.chunks_exact(w as usize * 4) {
+        for (i, px) in rows.chunks_exact(stride).enumerate() {
+            let prev = match i {
+                0 => &above[..],
+                _ => &rows[(i - 1) * stride..i * stride],
+            };
+            if px == prev {
+                z.write_data(&same).map_err(io)?;
+                continue;
+            }
             if opaque {
-                sub_filter_rgb(px, &mut line);
+                sub_filter_rgb(px, &mut diff, &mut line);
             } else {
                 sub_filter_rgba(px, &mut line);
             }
             z.write_data(&line).map_err(io)?;
         }
+        above.clear();
+        above.extend_from_slice(&rows[rows.len() - stride..]);
         Ok(())
     })?;
     let idat = z.finish().map_err(io)?;
@@ -76,32 +96,24 @@ pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
 }
 
 /// One opaque RGBA row as a PNG line: filter type Sub (each byte less the same channel of
-/// the pixel before), then the pixels' RGB. A pixel is one little-endian word: the four
-/// channels are subtracted at once, with no borrow between them, and four pixels' RGB
-/// packed into three words.
-fn sub_filter_rgb(rgba: &[u8], line: &mut [u8]) {
-    const HIGH: u32 = 0x8080_8080;
-    let sub = |a: u32, b: u32| ((a | HIGH) - (b & !HIGH)) ^ ((a ^ !b) & HIGH);
+/// the pixel before), then the pixels' RGB. The subtraction runs over the RGBA row, where
+/// the compiler makes it vector code, into `diff`; then each two pixels' RGB is packed from
+/// one word.
+fn sub_filter_rgb(rgba: &[u8], diff: &mut [u8], line: &mut [u8]) {
+    diff[..4].copy_from_slice(&rgba[..4]);
+    for ((d, now), before) in diff[4..].iter_mut().zip(&rgba[4..]).zip(rgba) {
+        *d = now.wrapping_sub(*before);
+    }
     line[0] = 1;
     let out = &mut line[1..];
-    let mut prev = 0u32;
-    let quads = rgba.len() / 16;
-    for (px, o) in rgba.chunks_exact(16).zip(out.chunks_exact_mut(12)) {
-        // a fixed-size array, so each word is one load
-        let px: [u8; 16] = px.try_into().expect("16 bytes");
-        let word = |i: usize| u32::from_le_bytes([px[i], px[i + 1], px[i + 2], px[i + 3]]);
-        let (p0, p1, p2, p3) = (word(0), word(4), word(8), word(12));
-        let (d0, d1, d2, d3) = (sub(p0, prev), sub(p1, p0), sub(p2, p1), sub(p3, p2));
-        o[0..4].copy_from_slice(&((d0 & 0xFF_FFFF) | (d1 << 24)).to_le_bytes());
-        o[4..8].copy_from_slice(&(((d1 >> 8) & 0xFFFF) | (d2 << 16)).to_le_bytes());
-        o[8..12].copy_from_slice(&(((d2 >> 16) & 0xFF) | (d3 << 8)).to_le_bytes());
-        prev = p3;
+    let pairs = diff.len() / 8;
+    for (d, o) in diff.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
+        let d = u64::from_le_bytes(d.try_into().expect("8 bytes"));
+        let rgb = (d & 0xFF_FFFF) | ((d >> 8) & 0xFFFF_FF00_0000);
+        o.copy_from_slice(&rgb.to_le_bytes()[..6]);
     }
-    let rest = rgba[quads * 16..].chunks_exact(4);
-    for (px, o) in rest.zip(out[quads * 12..].chunks_exact_mut(3)) {
-        let p = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
-        o.copy_from_slice(&sub(p, prev).to_le_bytes()[..3]);
-        prev = p;
+    if let (Some(d), Some(o)) = (diff[pairs * 8..].get(..3), out.get_mut(pairs * 6..)) {
+        o.copy_from_slice(d);
     }
 }
 

@@ -312,8 +312,9 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
                     0 => {}
                     255 => fill(pixels, solid),
                     a => {
+                        let paint = Paint::new(rgb, a);
                         for px in pixels.chunks_exact_mut(4) {
-                            over(px, rgb, a);
+                            paint.over(px);
                         }
                     }
                 },
@@ -352,11 +353,39 @@ fn alpha(c: f32) -> u32 {
 
 /// `rgb` at alpha `a` (1–255) over one premultiplied RGBA pixel.
 pub(super) fn over(px: &mut [u8], rgb: [u8; 3], a: u32) {
-    let keep = 255 - a;
-    for k in 0..3 {
-        px[k] = ((rgb[k] as u32 * a + px[k] as u32 * keep + 127) / 255) as u8;
+    Paint::new(rgb, a).over(px);
+}
+
+/// An opaque colour at one alpha, ready to lay over pixels: all four channels are worked in
+/// one word, 16 bits each.
+pub(super) struct Paint {
+    /// The colour times the alpha, per channel.
+    src: u64,
+    keep: u64,
+}
+
+impl Paint {
+    pub(super) fn new(rgb: [u8; 3], a: u32) -> Paint {
+        Paint {
+            src: spread([rgb[0], rgb[1], rgb[2], 255]) * a as u64,
+            keep: 255 - a as u64,
+        }
     }
-    px[3] = ((255 * a + px[3] as u32 * keep + 127) / 255) as u8;
+
+    /// Source-over onto one premultiplied RGBA pixel: each channel becomes
+    /// round((colour × a + channel × (255 − a)) / 255).
+    pub(super) fn over(&self, px: &mut [u8]) {
+        const LOW: u64 = 0x00FF_00FF_00FF_00FF;
+        let x = self.src + spread([px[0], px[1], px[2], px[3]]) * self.keep + 0x0080_0080_0080_0080;
+        // x / 255, rounded, exactly, for every x up to 255 × 255 + 128
+        let q = ((x + ((x >> 8) & LOW)) >> 8) & LOW;
+        px.copy_from_slice(&[q as u8, (q >> 16) as u8, (q >> 32) as u8, (q >> 48) as u8]);
+    }
+}
+
+/// Four bytes as four 16-bit lanes.
+fn spread(c: [u8; 4]) -> u64 {
+    c[0] as u64 | (c[1] as u64) << 16 | (c[2] as u64) << 32 | (c[3] as u64) << 48
 }
 #[cfg(test)]
 mod tests {
@@ -511,6 +540,27 @@ mod tests {
                 mean < 0.75 && worst_block < 24.0 && far == 0,
                 "zoom {zoom}: mean {mean:.4}, worst 4×4 block {worst_block:.1}, {far} channels off by more than 96"
             );
+        }
+    }
+
+    #[test]
+    fn paint_over_rounds_each_channel_as_integer_division_does() {
+        for a in 1..=255u32 {
+            for c in (0..=255u32).step_by(5) {
+                for d in (0..=255u32).step_by(3) {
+                    let mut px = [d as u8, (255 - d) as u8, (d / 2) as u8, 255];
+                    let before = px;
+                    over(&mut px, [c as u8, (255 - c) as u8, 7], a);
+                    let want = |src: u32, dst: u8| ((src * a + dst as u32 * (255 - a) + 127) / 255) as u8;
+                    let expected = [
+                        want(c, before[0]),
+                        want(255 - c, before[1]),
+                        want(7, before[2]),
+                        want(255, before[3]),
+                    ];
+                    assert_eq!(px, expected, "alpha {a}, colour {c}, under {before:?}");
+                }
+            }
         }
     }
 

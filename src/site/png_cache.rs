@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// Part of every key: change it when the rendering changes in a way the SVG does not show
 /// (fonts, zoom, encoder), so old pictures are not reused.
-const RENDERER: &str = "resvg-0.45+png-text-1+png-shapes-1/inter-4.0/zoom-1/rgb-fast/bands-128";
+const RENDERER: &str = "resvg-0.45+png-text-1+png-shapes-1/inter-4.0/zoom-1-16ths/rgb-fast/bands-128";
 
 /// Widest picture drawn at full size; wider maps are scaled down to it, which keeps text
 /// legible on a slide while bounding the time and memory one picture costs.
@@ -24,6 +24,12 @@ fn key(svg: &str) -> String {
     format!("{:032x}", h.digest128())
 }
 
+/// Zooms below 1 are rounded down to a multiple of this, so that maps of many widths share
+/// a few zooms, and with them the glyph masks `png_text` rasterises for each size: a map
+/// at a zoom no other map used paid ~50 M instructions for its masks, more than drawing
+/// everything else.
+const ZOOM_STEP: f32 = 1.0 / 16.0;
+
 /// The zoom that fits the picture into `MAX_WIDTH`, read from the SVG's own width.
 fn zoom_for(svg: &str) -> f32 {
     let width = svg
@@ -31,7 +37,13 @@ fn zoom_for(svg: &str) -> f32 {
         .and_then(|(_, rest)| rest.split('"').next())
         .and_then(|w| w.parse::<f32>().ok())
         .unwrap_or(MAX_WIDTH);
-    (MAX_WIDTH / width).min(1.0)
+    let fit = (MAX_WIDTH / width).min(1.0);
+    let stepped = (fit / ZOOM_STEP).floor() * ZOOM_STEP;
+    if stepped > 0.0 {
+        stepped
+    } else {
+        fit
+    }
 }
 
 /// A map's PNG: drawn now, or already in the cache folder.
@@ -116,5 +128,13 @@ mod tests {
             zoom_for(r#"<svg viewBox="0 0 6400 10" width="6400" height="10">"#),
             0.5
         );
+        // rounded down to a sixteenth: 3200 / 4154 = 0.77 is drawn at 0.75
+        let zoom = |w: u32| zoom_for(&format!(r#"<svg width="{w}" height="10">"#));
+        assert_eq!(zoom(4154), 0.75);
+        assert_eq!(zoom(3300), 0.9375);
+        assert_eq!(zoom(3400), 0.9375);
+        assert!((4154.0 * zoom(4154)).round() as u32 <= 3200);
+        // too wide for any sixteenth: fitted exactly
+        assert_eq!(zoom(100_000), 0.032);
     }
 }
