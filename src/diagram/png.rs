@@ -263,12 +263,17 @@ fn paint_order<'a>(
     for node in group.children() {
         match node {
             usvg::Node::Path(p) => {
-                let piece = png_text::marker(p.id()).and_then(|lifted| match lifted {
-                    png_text::Lifted::Text(i) => split.runs.get(i).map(|r| Piece::Text(r, ts)),
-                    png_text::Lifted::Shape(i) => split.shapes.get(i).map(|s| Piece::Shape(s, ts)),
-                });
-                if let Some(piece) = piece {
-                    out.push(piece);
+                if let Some(items) = png_text::marker(p.id()) {
+                    for item in items.filter_map(|i| split.order.get(i)) {
+                        match *item {
+                            png_text::Lifted::Text(i) => {
+                                out.extend(split.runs.get(i).map(|r| Piece::Text(r, ts)))
+                            }
+                            png_text::Lifted::Shape(i) => {
+                                out.extend(split.shapes.get(i).map(|s| Piece::Shape(s, ts)))
+                            }
+                        }
+                    }
                     continue;
                 }
             }

@@ -184,6 +184,7 @@ struct Outline {
 
 /// How much of each pixel of one row a shape covers: the row's slices through it, each a
 /// span and the share of the row's height it stands for.
+#[derive(Clone, Copy, PartialEq)]
 struct Row {
     spans: [(f32, f32, f32); SUB_ROWS],
     n: usize,
@@ -273,57 +274,82 @@ impl Row {
     }
 }
 
-/// Paints `rgb` over what `shape` covers less what `hole` covers, row by row.
+/// Paints `rgb` over what `shape` covers less what `hole` covers, row by row. Rows through
+/// the straight middle of a shape are all alike: the alphas of one are worked out once and
+/// laid down on each.
 fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole: Option<&Outline>) {
     let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
     let first = (shape.y0.floor() as i32).max(0);
     let last = (shape.y1.ceil() as i32).min(h);
     let data = pixmap.data_mut();
     let solid = [rgb[0], rgb[1], rgb[2], 255];
+    let mut plan: Vec<Step> = Vec::new();
+    let mut planned: Option<(Row, Row)> = None;
     for j in first..last {
         let plus = Row::of(shape, j);
         let minus = hole.map_or(Row::EMPTY, |o| Row::of(o, j));
         if plus.n == 0 {
             continue;
         }
-        let line = &mut data[(j * w) as usize * 4..((j + 1) * w) as usize * 4];
-        let mut cuts = [
-            plus.lo, plus.ml, plus.mh, plus.hi, minus.lo, minus.ml, minus.mh, minus.hi,
-        ];
-        let cuts = &mut cuts[..if minus.n == 0 { 4 } else { 8 }];
-        for c in cuts.iter_mut() {
-            *c = (*c).clamp(0, w);
+        if planned.as_ref() != Some(&(plus, minus)) {
+            plan.clear();
+            plan_row(&plus, &minus, w, &mut plan);
+            planned = Some((plus, minus));
         }
-        cuts.sort_unstable();
-        for pair in cuts.windows(2) {
-            let (s, e) = (pair[0], pair[1]);
-            if s >= e {
-                continue;
-            }
-            let hole_at = |i: i32| if minus.n == 0 { 0.0 } else { minus.at(i) };
-            let pixels = &mut line[s as usize * 4..e as usize * 4];
-            let flat = plus.constant(s, e).zip(if minus.n == 0 {
-                Some(0.0)
-            } else {
-                minus.constant(s, e)
-            });
-            match flat {
-                Some((p, m)) => match alpha(p - m) {
-                    0 => {}
-                    255 => fill(pixels, solid),
-                    a => {
-                        let paint = Paint::new(rgb, a);
-                        for px in pixels.chunks_exact_mut(4) {
-                            paint.over(px);
-                        }
+        let line = &mut data[(j * w) as usize * 4..((j + 1) * w) as usize * 4];
+        for step in &plan {
+            match *step {
+                Step::Run(s, e, 255) => fill(&mut line[s * 4..e * 4], solid),
+                Step::Run(s, e, a) => {
+                    let paint = Paint::new(rgb, a);
+                    for px in line[s * 4..e * 4].chunks_exact_mut(4) {
+                        paint.over(px);
                     }
-                },
-                None => {
-                    for (i, px) in (s..e).zip(pixels.chunks_exact_mut(4)) {
-                        let a = alpha(plus.at(i) - hole_at(i));
-                        if a != 0 {
-                            over(px, rgb, a);
-                        }
+                }
+                Step::Pixel(i, a) => over(&mut line[i * 4..i * 4 + 4], rgb, a),
+            }
+        }
+    }
+}
+
+/// What a row lays down: pixels `s..e` at one alpha, or one pixel at its own.
+#[derive(Debug)]
+enum Step {
+    Run(usize, usize, u32),
+    Pixel(usize, u32),
+}
+
+/// The steps that paint what `plus` covers less what `minus` covers, in a row `w` wide.
+fn plan_row(plus: &Row, minus: &Row, w: i32, plan: &mut Vec<Step>) {
+    let mut cuts = [
+        plus.lo, plus.ml, plus.mh, plus.hi, minus.lo, minus.ml, minus.mh, minus.hi,
+    ];
+    let cuts = &mut cuts[..if minus.n == 0 { 4 } else { 8 }];
+    for c in cuts.iter_mut() {
+        *c = (*c).clamp(0, w);
+    }
+    cuts.sort_unstable();
+    let hole_at = |i: i32| if minus.n == 0 { 0.0 } else { minus.at(i) };
+    for pair in cuts.windows(2) {
+        let (s, e) = (pair[0], pair[1]);
+        if s >= e {
+            continue;
+        }
+        let flat = plus.constant(s, e).zip(if minus.n == 0 {
+            Some(0.0)
+        } else {
+            minus.constant(s, e)
+        });
+        match flat {
+            Some((p, m)) => match alpha(p - m) {
+                0 => {}
+                a => plan.push(Step::Run(s as usize, e as usize, a)),
+            },
+            None => {
+                for i in s..e {
+                    let a = alpha(plus.at(i) - hole_at(i));
+                    if a != 0 {
+                        plan.push(Step::Pixel(i as usize, a));
                     }
                 }
             }
@@ -551,7 +577,8 @@ mod tests {
                     let mut px = [d as u8, (255 - d) as u8, (d / 2) as u8, 255];
                     let before = px;
                     over(&mut px, [c as u8, (255 - c) as u8, 7], a);
-                    let want = |src: u32, dst: u8| ((src * a + dst as u32 * (255 - a) + 127) / 255) as u8;
+                    let want =
+                        |src: u32, dst: u8| ((src * a + dst as u32 * (255 - a) + 127) / 255) as u8;
                     let expected = [
                         want(c, before[0]),
                         want(255 - c, before[1]),

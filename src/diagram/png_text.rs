@@ -21,11 +21,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 
-/// The marker left in the SVG for text run `n` is an invisible rect with the id `~t{n}`, and
-/// for shape `n` `~s{n}`; the map's own ids all start with its prefix (`jm-…`), so none can
-/// look like one.
-const MARKER: &str = "~t";
-const SHAPE_MARKER: &str = "~s";
+/// The marker left in the SVG for lifted items `a..=b` (in paint order, with nothing for usvg
+/// between them) is an invisible rect with the id `~m{a}-{b}`; the map's own ids all start
+/// with its prefix (`jm-…`), so none can look like one.
+const MARKER: &str = "~m";
 
 /// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
 const SUBPIXELS: f32 = 4.0;
@@ -74,6 +73,8 @@ pub(super) struct Split {
     pub svg: String,
     pub runs: Vec<Run>,
     pub shapes: Vec<Shape>,
+    /// Every text run and shape, in paint order.
+    pub order: Vec<Lifted>,
     /// The page colour: the map's first shape, a rect over the whole picture, is lifted out
     /// too, and the picture filled with it, which is cheaper than drawing it. Where a scaled
     /// map's page ends inside the last pixel row or column, resvg left that row partly
@@ -81,21 +82,42 @@ pub(super) struct Split {
     pub background: Option<[u8; 3]>,
 }
 
-/// What a marker stands for.
+/// A lifted item: a text run or a shape, by its place in `Split::runs` or `Split::shapes`.
+#[derive(Clone, Copy, Debug)]
 pub(super) enum Lifted {
     Text(usize),
     Shape(usize),
 }
 
-/// What a marker stands for, if `id` is a marker's.
-pub(super) fn marker(id: &str) -> Option<Lifted> {
-    if let Some(n) = id.strip_prefix(MARKER) {
-        n.parse().ok().map(Lifted::Text)
-    } else {
-        id.strip_prefix(SHAPE_MARKER)?
-            .parse()
-            .ok()
-            .map(Lifted::Shape)
+/// The items (places in `Split::order`) a marker stands for, if `id` is a marker's.
+pub(super) fn marker(id: &str) -> Option<std::ops::RangeInclusive<usize>> {
+    let (a, b) = id.strip_prefix(MARKER)?.split_once('-')?;
+    Some(a.parse().ok()?..=b.parse().ok()?)
+}
+
+/// Writes the markers into the SVG: an item that follows the last marker with nothing
+/// between joins it, so usvg parses one element per stretch of lifted items, not one each.
+#[derive(Default)]
+struct Markers {
+    /// Where the last marker starts and ends in the output, and its first item.
+    last: Option<(usize, usize, usize)>,
+}
+
+impl Markers {
+    fn put(&mut self, out: &mut String, item: usize) {
+        let first = match self.last {
+            Some((start, end, first)) if out[end..].trim().is_empty() => {
+                out.truncate(start);
+                first
+            }
+            _ => item,
+        };
+        let start = out.len();
+        out.push_str("</g><rect id=\"");
+        out.push_str(MARKER);
+        out.push_str(&format!("{first}-{item}"));
+        out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
+        self.last = Some((start, out.len(), first));
     }
 }
 
@@ -125,12 +147,8 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     out.push_str("<g>");
     let mut runs = Vec::new();
     let mut shapes = Vec::new();
-    let put_marker = |out: &mut String, prefix: &str, n: usize| {
-        out.push_str("</g><rect id=\"");
-        out.push_str(prefix);
-        out.push_str(&n.to_string());
-        out.push_str("\" width=\"1\" height=\"1\" fill=\"none\"/><g>");
-    };
+    let mut order = Vec::new();
+    let mut markers = Markers::default();
     // per open group: whether it is plain (we wrap inside it)
     let mut groups: Vec<bool> = Vec::new();
     let mut opaque = 0usize;
@@ -206,7 +224,8 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             let element = &rest[..n];
             match (opaque == 0).then(|| parse(element)).flatten() {
                 Some(run) => {
-                    put_marker(&mut out, MARKER, runs.len());
+                    markers.put(&mut out, order.len());
+                    order.push(Lifted::Text(runs.len()));
                     runs.push(run);
                 }
                 None => out.push_str(element),
@@ -223,7 +242,8 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             };
             match shape {
                 Some(shape) => {
-                    put_marker(&mut out, SHAPE_MARKER, shapes.len());
+                    markers.put(&mut out, order.len());
+                    order.push(Lifted::Shape(shapes.len()));
                     shapes.push(shape);
                 }
                 None => out.push_str(element),
@@ -241,6 +261,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
         svg: out,
         runs,
         shapes,
+        order,
         background,
     })
 }
