@@ -222,6 +222,9 @@ impl Drawing {
                         match piece {
                             Piece::Text(run, ts) => run.draw(*ts, top, &mut pixmap),
                             Piece::Shape(shape, ts) => shape.draw(*ts, top, &mut pixmap),
+                            Piece::Gradient(path, ts, fill) => {
+                                fill.draw(path, *ts, top, &mut pixmap)
+                            }
                             Piece::Shapes(node, ts, bbox) if seen(bbox) => {
                                 // resvg::render_node draws a node at its own bounding box's
                                 // corner: shift it back
@@ -248,6 +251,7 @@ impl Drawing {
 enum Piece<'a> {
     Text(&'a png_text::Run, tiny_skia::Transform),
     Shape(&'a png_shapes::Shape, tiny_skia::Transform),
+    Gradient(&'a usvg::Path, tiny_skia::Transform, RowGradient),
     Shapes(&'a usvg::Node, tiny_skia::Transform, usvg::NonZeroRect),
 }
 
@@ -276,6 +280,10 @@ fn paint_order<'a>(
                     }
                     continue;
                 }
+                if let Some(fill) = RowGradient::of(p, ts) {
+                    out.push(Piece::Gradient(p, ts, fill));
+                    continue;
+                }
             }
             usvg::Node::Group(g) if holds_marker(g) => {
                 paint_order(g, ts, split, out);
@@ -285,6 +293,123 @@ fn paint_order<'a>(
         }
         if let Some(bbox) = node.abs_layer_bounding_box() {
             out.push(Piece::Shapes(node, ts, bbox));
+        }
+    }
+}
+
+/// A path filled with a linear gradient that runs straight down the page (the emotion
+/// curve's area), so its colour changes only from row to row. tiny-skia works the gradient
+/// out for every pixel, which made this one shape a fifth of a map's drawing; here its
+/// coverage is rasterised into a mask, and each row's colour is worked out once.
+struct RowGradient {
+    y1: f32,
+    y2: f32,
+    /// Offset, straight RGB and alpha (stop opacity times fill opacity), in order.
+    stops: Vec<(f32, [f32; 4])>,
+    rule: tiny_skia::FillRule,
+    anti_alias: bool,
+}
+
+impl RowGradient {
+    /// The gradient `path` is filled with, if it is such a fill, and nothing else is drawn
+    /// for the path (no stroke) under a transform that only scales and shifts.
+    fn of(path: &usvg::Path, ts: tiny_skia::Transform) -> Option<RowGradient> {
+        let fill = path.fill()?;
+        let usvg::Paint::LinearGradient(g) = fill.paint() else {
+            return None;
+        };
+        let plain = path.is_visible()
+            && path.stroke().is_none()
+            && g.x1() == g.x2()
+            && g.y1() != g.y2()
+            && g.transform().is_identity()
+            && g.spread_method() == usvg::SpreadMethod::Pad
+            && !g.stops().is_empty()
+            && ts.kx == 0.0
+            && ts.ky == 0.0
+            && ts.sy != 0.0;
+        plain.then(|| RowGradient {
+            y1: g.y1(),
+            y2: g.y2(),
+            stops: g
+                .stops()
+                .iter()
+                .map(|s| {
+                    let c = s.color();
+                    let a = s.opacity().get() * fill.opacity().get();
+                    (
+                        s.offset().get(),
+                        [c.red as f32, c.green as f32, c.blue as f32, a],
+                    )
+                })
+                .collect(),
+            rule: match fill.rule() {
+                usvg::FillRule::NonZero => tiny_skia::FillRule::Winding,
+                usvg::FillRule::EvenOdd => tiny_skia::FillRule::EvenOdd,
+            },
+            anti_alias: path.rendering_mode() != usvg::ShapeRendering::CrispEdges,
+        })
+    }
+
+    /// The colour at `t` along the gradient (0 at its start, 1 at its end), as the stops
+    /// give it: RGB and alpha, straight.
+    fn at(&self, t: f32) -> [f32; 4] {
+        let t = t.clamp(0.0, 1.0);
+        let (first, last) = (self.stops[0], self.stops[self.stops.len() - 1]);
+        if t < first.0 {
+            return first.1;
+        }
+        for pair in self.stops.windows(2) {
+            let ((a, ca), (b, cb)) = (pair[0], pair[1]);
+            if t >= a && t < b {
+                let f = (t - a) / (b - a);
+                return std::array::from_fn(|k| ca[k] + (cb[k] - ca[k]) * f);
+            }
+        }
+        last.1
+    }
+
+    /// Draws `path` into the band at `top`.
+    fn draw(
+        &self,
+        path: &usvg::Path,
+        ts: tiny_skia::Transform,
+        top: u32,
+        pixmap: &mut tiny_skia::PixmapMut,
+    ) {
+        let Some(bounds) = path.data().bounds().transform(ts) else {
+            return;
+        };
+        let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
+        let x0 = (bounds.left().floor() as i32 - 1).max(0);
+        let x1 = (bounds.right().ceil() as i32 + 1).min(w);
+        let y0 = (bounds.top().floor() as i32 - 1 - top as i32).max(0);
+        let y1 = (bounds.bottom().ceil() as i32 + 1 - top as i32).min(h);
+        if x0 >= x1 || y0 >= y1 {
+            return;
+        }
+        let (mw, mh) = ((x1 - x0) as u32, (y1 - y0) as u32);
+        let Some(mut mask) = tiny_skia::Mask::new(mw, mh) else {
+            return;
+        };
+        let shift = ts.post_translate(-x0 as f32, -(top as f32) - y0 as f32);
+        mask.fill_path(path.data(), self.rule, self.anti_alias, shift);
+        let data = pixmap.data_mut();
+        for (r, cover) in mask.data().chunks_exact(mw as usize).enumerate() {
+            let y = y0 + r as i32;
+            // the pixel row's middle, in the gradient's units
+            let user = ((top as i32 + y) as f32 + 0.5 - ts.ty) / ts.sy;
+            let [red, green, blue, a] = self.at((user - self.y1) / (self.y2 - self.y1));
+            let rgb = [red, green, blue].map(|c| c.round().clamp(0.0, 255.0) as u8);
+            let alpha = (a.clamp(0.0, 1.0) * 255.0).round() as u32;
+            let start = (y * w + x0) as usize * 4;
+            let row = &mut data[start..start + mw as usize * 4];
+            for (&c, px) in cover.iter().zip(row.chunks_exact_mut(4)) {
+                let e = (alpha * c as u32 + 127) / 255;
+                if e != 0 {
+                    png_shapes::over(px, rgb, e);
+                }
+            }
         }
     }
 }
@@ -323,10 +448,15 @@ pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pix
     Ok(pixmap)
 }
 
+/// Whether `paint_order` looks inside `group`: it holds a marker or a path `RowGradient`
+/// fills, and nothing about the group itself (opacity, a clip, a filter) needs it drawn whole.
 fn holds_marker(group: &usvg::Group) -> bool {
     !group.should_isolate()
         && group.children().iter().any(|n| match n {
-            usvg::Node::Path(p) => png_text::marker(p.id()).is_some(),
+            usvg::Node::Path(p) => {
+                png_text::marker(p.id()).is_some()
+                    || RowGradient::of(p, tiny_skia::Transform::identity()).is_some()
+            }
             usvg::Node::Group(g) => holds_marker(g),
             _ => false,
         })
@@ -360,6 +490,46 @@ pub(super) mod tests {
             assert!(
                 rgb == expected,
                 "the PNG differs from the drawing at zoom {zoom}"
+            );
+        }
+    }
+
+    /// The emotion curve's area is filled with a gradient straight down the page, which
+    /// `RowGradient` draws a row at a time: it must match tiny-skia's gradient.
+    #[test]
+    fn a_gradient_down_the_page_is_drawn_as_resvg_draws_it() {
+        let svg = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 300 200\" width=\"300\" height=\"200\" font-family=\"{}\"><defs><linearGradient id=\"f\" gradientUnits=\"userSpaceOnUse\" x1=\"0\" y1=\"20\" x2=\"0\" y2=\"180\"><stop offset=\"0\" stop-color=\"#1D7A54\" stop-opacity=\".24\"/><stop offset=\".4\" stop-color=\"#1D7A54\" stop-opacity=\".05\"/><stop offset=\".4\" stop-color=\"#B42318\" stop-opacity=\".05\"/><stop offset=\"1\" stop-color=\"#B42318\" stop-opacity=\".9\"/></linearGradient></defs><rect x=\"0\" y=\"0\" width=\"300\" height=\"200\" rx=\"0\" fill=\"#FFFFFF\"/><g><rect x=\"10\" y=\"10\" width=\"50\" height=\"170\" rx=\"4\" fill=\"#3347A8\"/><path d=\"M5 100C60 10 120 10 160 100C200 190 260 190 295 100L295 190L5 190z\" fill=\"url(#f)\"/></g></svg>",
+            super::super::style::FONT_STACK
+        );
+        let split = png_text::split(&svg).expect("the rect is lifted");
+        let tree = parse(&split.svg, 1.0).unwrap();
+        let mut pieces = Vec::new();
+        paint_order(
+            tree.root(),
+            tiny_skia::Transform::identity(),
+            &split,
+            &mut pieces,
+        );
+        assert!(
+            pieces.iter().any(|p| matches!(p, Piece::Gradient(..))),
+            "the area is drawn by RowGradient"
+        );
+        for zoom in [1.0, 0.75, 1.7] {
+            let ours = render_pixmap(&svg, zoom).unwrap();
+            let theirs = render_pixmap_resvg(&svg, zoom).unwrap();
+            let (mut worst, mut total, mut off) = (0u8, 0u64, 0usize);
+            for (a, b) in ours.data().iter().zip(theirs.data()) {
+                worst = worst.max(a.abs_diff(*b));
+                total += a.abs_diff(*b) as u64;
+                off += usize::from(a.abs_diff(*b) > 8);
+            }
+            let mean = total as f64 / ours.data().len() as f64;
+            // the colours agree to a shade; only anti-aliased edges differ more
+            let share = off as f64 / ours.data().len() as f64;
+            assert!(
+                worst <= 32 && mean < 0.2 && share < 0.001,
+                "zoom {zoom}: worst {worst}, mean {mean:.3}, {off} channels off by more than 8"
             );
         }
     }
