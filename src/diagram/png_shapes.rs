@@ -184,7 +184,6 @@ struct Outline {
 
 /// How much of each pixel of one row a shape covers: the row's slices through it, each a
 /// span and the share of the row's height it stands for.
-#[derive(Clone, Copy, PartialEq)]
 struct Row {
     spans: [(f32, f32, f32); SUB_ROWS],
     n: usize,
@@ -283,18 +282,28 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
     let last = (shape.y1.ceil() as i32).min(h);
     let data = pixmap.data_mut();
     let solid = [rgb[0], rgb[1], rgb[2], 255];
+    // the rows wholly inside the straight middle of the shape and of the hole
+    let straight = |o: &Outline| {
+        let r = o.ry.max(0.0);
+        ((o.y0 + r).ceil() as i32, (o.y1 - r).floor() as i32)
+    };
+    let (mut a, mut b) = straight(shape);
+    if let Some(hole) = hole {
+        let (c, d) = straight(hole);
+        (a, b) = (a.max(c), b.min(d));
+    }
     let mut plan: Vec<Step> = Vec::new();
-    let mut planned: Option<(Row, Row)> = None;
+    let mut planned_steady = false;
     for j in first..last {
-        let plus = Row::of(shape, j);
-        let minus = hole.map_or(Row::EMPTY, |o| Row::of(o, j));
-        if plus.n == 0 {
-            continue;
-        }
-        if planned.as_ref() != Some(&(plus, minus)) {
+        let steady = j >= a && j < b;
+        if !(steady && planned_steady) {
+            let plus = Row::of(shape, j);
+            let minus = hole.map_or(Row::EMPTY, |o| Row::of(o, j));
             plan.clear();
-            plan_row(&plus, &minus, w, &mut plan);
-            planned = Some((plus, minus));
+            if plus.n != 0 {
+                plan_row(&plus, &minus, w, &mut plan);
+            }
+            planned_steady = steady;
         }
         let line = &mut data[(j * w) as usize * 4..((j + 1) * w) as usize * 4];
         for step in &plan {
