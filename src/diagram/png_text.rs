@@ -587,6 +587,10 @@ type ShapedLines = [HashMap<String, Option<Arc<Shaped>>>; 4];
 /// Font, glyph, size in px (f32 bits), x and y sub-pixel steps.
 type Key = (usize, u16, u32, u8, u8);
 
+/// The glyph-mask caches are looked up once per glyph drawn: a fast hash (not SipHash, which
+/// perf put at 2–3% of a cold build). Keys are ours, never an attacker's.
+type Masks = HashMap<Key, Arc<Mask>, foldhash::fast::FixedState>;
+
 /// A glyph's path in font units and its bounding box.
 type GlyphOutline = (Rc<tiny_skia::Path>, ttf_parser::Rect);
 
@@ -595,7 +599,7 @@ type GlyphOutline = (Rc<tiny_skia::Path>, ttf_parser::Rect);
 /// threads do that work once between them. What a mask or a line holds depends only on its
 /// key, never on which thread made it, so output stays byte-identical.
 static SHARED_SHAPED: LazyLock<Mutex<ShapedLines>> = LazyLock::new(Default::default);
-static SHARED_MASKS: LazyLock<Mutex<HashMap<Key, Arc<Mask>>>> = LazyLock::new(Default::default);
+static SHARED_MASKS: LazyLock<Mutex<Masks>> = LazyLock::new(Default::default);
 
 thread_local! {
     static SHAPED: RefCell<ShapedLines> = RefCell::new(Default::default());
@@ -603,7 +607,7 @@ thread_local! {
         RefCell::new(HashMap::new());
     static OUTLINES: RefCell<HashMap<(usize, u16), Option<GlyphOutline>>> =
         RefCell::new(HashMap::new());
-    static MASKS: RefCell<HashMap<Key, Arc<Mask>>> = RefCell::new(HashMap::new());
+    static MASKS: RefCell<Masks> = RefCell::new(Masks::default());
 }
 
 /// tiny-skia's path sink for ttf-parser outlines (as usvg builds them).
