@@ -107,10 +107,18 @@ fn sub_filter_rgb(rgba: &[u8], diff: &mut [u8], line: &mut [u8]) {
     line[0] = 1;
     let out = &mut line[1..];
     let pairs = diff.len() / 8;
-    for (d, o) in diff.chunks_exact(8).zip(out.chunks_exact_mut(6)) {
+    let rgb = |d: &[u8]| {
         let d = u64::from_le_bytes(d.try_into().expect("8 bytes"));
-        let rgb = (d & 0xFF_FFFF) | ((d >> 8) & 0xFFFF_FF00_0000);
-        o.copy_from_slice(&rgb.to_le_bytes()[..6]);
+        ((d & 0xFF_FFFF) | ((d >> 8) & 0xFFFF_FF00_0000)).to_le_bytes()
+    };
+    // one 8-byte store per pair, its last two bytes overwritten by the next pair, while
+    // the line has room for them
+    let roomy = (out.len().saturating_sub(2) / 6).min(pairs);
+    for (k, d) in diff.chunks_exact(8).enumerate().take(roomy) {
+        out[k * 6..k * 6 + 8].copy_from_slice(&rgb(d));
+    }
+    for k in roomy..pairs {
+        out[k * 6..k * 6 + 6].copy_from_slice(&rgb(&diff[k * 8..k * 8 + 8])[..6]);
     }
     if let (Some(d), Some(o)) = (diff[pairs * 8..].get(..3), out.get_mut(pairs * 6..)) {
         o.copy_from_slice(d);
@@ -400,14 +408,15 @@ impl RowGradient {
             // the pixel row's middle, in the gradient's units
             let user = ((top as i32 + y) as f32 + 0.5 - ts.ty) / ts.sy;
             let [red, green, blue, a] = self.at((user - self.y1) / (self.y2 - self.y1));
-            let rgb = [red, green, blue].map(|c| c.round().clamp(0.0, 255.0) as u8);
+            let ink =
+                png_shapes::Ink::new([red, green, blue].map(|c| c.round().clamp(0.0, 255.0) as u8));
             let alpha = (a.clamp(0.0, 1.0) * 255.0).round() as u32;
             let start = (y * w + x0) as usize * 4;
             let row = &mut data[start..start + mw as usize * 4];
             for (&c, px) in cover.iter().zip(row.chunks_exact_mut(4)) {
                 let e = (alpha * c as u32 + 127) / 255;
                 if e != 0 {
-                    png_shapes::over(px, rgb, e);
+                    ink.over(px, e);
                 }
             }
         }

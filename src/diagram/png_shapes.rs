@@ -282,6 +282,7 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
     let last = (shape.y1.ceil() as i32).min(h);
     let data = pixmap.data_mut();
     let solid = [rgb[0], rgb[1], rgb[2], 255];
+    let ink = Ink::new(rgb);
     // the rows wholly inside the straight middle of the shape and of the hole
     let straight = |o: &Outline| {
         let r = o.ry.max(0.0);
@@ -315,7 +316,7 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
                         paint.over(px);
                     }
                 }
-                Step::Pixel(i, a) => over(&mut line[i * 4..i * 4 + 4], rgb, a),
+                Step::Pixel(i, a) => ink.over(&mut line[i * 4..i * 4 + 4], a),
             }
         }
     }
@@ -386,9 +387,40 @@ fn alpha(c: f32) -> u32 {
     (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u32
 }
 
+/// An opaque colour, ready to lay over pixels at any alpha.
+#[derive(Clone, Copy)]
+pub(super) struct Ink {
+    rgba: [u8; 4],
+    lanes: u64,
+}
+
+impl Ink {
+    pub(super) fn new(rgb: [u8; 3]) -> Ink {
+        let rgba = [rgb[0], rgb[1], rgb[2], 255];
+        Ink {
+            rgba,
+            lanes: spread(rgba),
+        }
+    }
+
+    /// The colour at alpha `a` (1–255) over one premultiplied RGBA pixel.
+    pub(super) fn over(&self, px: &mut [u8], a: u32) {
+        if a >= 255 {
+            px.copy_from_slice(&self.rgba);
+        } else {
+            Paint {
+                src: self.lanes * a as u64,
+                keep: 255 - a as u64,
+            }
+            .over(px);
+        }
+    }
+}
+
 /// `rgb` at alpha `a` (1–255) over one premultiplied RGBA pixel.
-pub(super) fn over(px: &mut [u8], rgb: [u8; 3], a: u32) {
-    Paint::new(rgb, a).over(px);
+#[cfg(test)]
+fn over(px: &mut [u8], rgb: [u8; 3], a: u32) {
+    Ink::new(rgb).over(px, a);
 }
 
 /// An opaque colour at one alpha, ready to lay over pixels: all four channels are worked in

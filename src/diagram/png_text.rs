@@ -777,13 +777,14 @@ fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u
         return;
     }
     let data = pixmap.data_mut();
+    let ink = png_shapes::Ink::new(rgb);
     for row in r0..r1 {
         let cover = &mask.data[(row * w + c0) as usize..(row * w + c1) as usize];
         let start = (((y0 + row) * pw + x0 + c0) * 4) as usize;
         let dst = &mut data[start..start + cover.len() * 4];
         for (&a, px) in cover.iter().zip(dst.chunks_exact_mut(4)) {
             if a != 0 {
-                png_shapes::over(px, rgb, a as u32);
+                ink.over(px, a as u32);
             }
         }
     }
