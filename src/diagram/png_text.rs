@@ -99,12 +99,17 @@ pub(super) fn marker(id: &str) -> Option<std::ops::RangeInclusive<usize>> {
 /// between joins it, so usvg parses one element per stretch of lifted items, not one each.
 #[derive(Default)]
 struct Markers {
+    /// Every item lifted so far, in paint order.
+    order: Vec<Lifted>,
     /// Where the last marker starts and ends in the output, and its first item.
     last: Option<(usize, usize, usize)>,
 }
 
 impl Markers {
-    fn put(&mut self, out: &mut String, item: usize) {
+    /// Lifts `lifted`: marks its place in `out`.
+    fn put(&mut self, out: &mut String, lifted: Lifted) {
+        let item = self.order.len();
+        self.order.push(lifted);
         let first = match self.last {
             Some((start, end, first)) if out[end..].trim().is_empty() => {
                 out.truncate(start);
@@ -147,7 +152,6 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     out.push_str("<g>");
     let mut runs = Vec::new();
     let mut shapes = Vec::new();
-    let mut order = Vec::new();
     let mut markers = Markers::default();
     // per open group: whether it is plain (we wrap inside it)
     let mut groups: Vec<bool> = Vec::new();
@@ -224,8 +228,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             let element = &rest[..n];
             match (opaque == 0).then(|| parse(element)).flatten() {
                 Some(run) => {
-                    markers.put(&mut out, order.len());
-                    order.push(Lifted::Text(runs.len()));
+                    markers.put(&mut out, Lifted::Text(runs.len()));
                     runs.push(run);
                 }
                 None => out.push_str(element),
@@ -242,8 +245,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             };
             match shape {
                 Some(shape) => {
-                    markers.put(&mut out, order.len());
-                    order.push(Lifted::Shape(shapes.len()));
+                    markers.put(&mut out, Lifted::Shape(shapes.len()));
                     shapes.push(shape);
                 }
                 None => out.push_str(element),
@@ -261,7 +263,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
         svg: out,
         runs,
         shapes,
-        order,
+        order: markers.order,
         background,
     })
 }
