@@ -228,8 +228,12 @@ impl Drawing {
                 Some(pieces) => {
                     for piece in pieces {
                         match piece {
-                            Piece::Text(run, ts) => run.draw(*ts, top, &mut pixmap),
-                            Piece::Shape(shape, ts) => shape.draw(*ts, top, &mut pixmap),
+                            Piece::Lifted(png_text::Lifted::Text(run), ts) => {
+                                run.draw(*ts, top, &mut pixmap)
+                            }
+                            Piece::Lifted(png_text::Lifted::Shape(shape), ts) => {
+                                shape.draw(*ts, top, &mut pixmap)
+                            }
                             Piece::Gradient(path, ts, fill) => {
                                 fill.draw(path, *ts, top, &mut pixmap)
                             }
@@ -257,8 +261,7 @@ impl Drawing {
 /// `split` wrapped in a group, with that transform and the box it covers (a group's layer
 /// box takes in its strokes; a path's own box does not).
 enum Piece<'a> {
-    Text(&'a png_text::Run, tiny_skia::Transform),
-    Shape(&'a png_shapes::Shape, tiny_skia::Transform),
+    Lifted(&'a png_text::Lifted, tiny_skia::Transform),
     Gradient(&'a usvg::Path, tiny_skia::Transform, RowGradient),
     Shapes(&'a usvg::Node, tiny_skia::Transform, usvg::NonZeroRect),
 }
@@ -276,16 +279,8 @@ fn paint_order<'a>(
         match node {
             usvg::Node::Path(p) => {
                 if let Some(items) = png_text::marker(p.id()) {
-                    for item in items.filter_map(|i| split.order.get(i)) {
-                        match *item {
-                            png_text::Lifted::Text(i) => {
-                                out.extend(split.runs.get(i).map(|r| Piece::Text(r, ts)))
-                            }
-                            png_text::Lifted::Shape(i) => {
-                                out.extend(split.shapes.get(i).map(|s| Piece::Shape(s, ts)))
-                            }
-                        }
-                    }
+                    let lifted = items.filter_map(|i| split.lifted.get(i));
+                    out.extend(lifted.map(|item| Piece::Lifted(item, ts)));
                     continue;
                 }
                 if let Some(fill) = RowGradient::of(p, ts) {
@@ -293,7 +288,7 @@ fn paint_order<'a>(
                     continue;
                 }
             }
-            usvg::Node::Group(g) if holds_marker(g) => {
+            usvg::Node::Group(g) if look_inside(g) => {
                 paint_order(g, ts, split, out);
                 continue;
             }
@@ -307,7 +302,7 @@ fn paint_order<'a>(
 
 /// A path filled with a linear gradient that runs straight down the page (the emotion
 /// curve's area), so its colour changes only from row to row. tiny-skia works the gradient
-/// out for every pixel, which made this one shape a fifth of a map's drawing; here its
+/// out for every pixel, which made this one shape ~7% of a map's PNG time; here its
 /// coverage is rasterised into a mask, and each row's colour is worked out once.
 struct RowGradient {
     y1: f32,
@@ -459,14 +454,14 @@ pub(super) fn render_pixmap_resvg(svg: &str, zoom: f32) -> Result<tiny_skia::Pix
 
 /// Whether `paint_order` looks inside `group`: it holds a marker or a path `RowGradient`
 /// fills, and nothing about the group itself (opacity, a clip, a filter) needs it drawn whole.
-fn holds_marker(group: &usvg::Group) -> bool {
+fn look_inside(group: &usvg::Group) -> bool {
     !group.should_isolate()
         && group.children().iter().any(|n| match n {
             usvg::Node::Path(p) => {
                 png_text::marker(p.id()).is_some()
                     || RowGradient::of(p, tiny_skia::Transform::identity()).is_some()
             }
-            usvg::Node::Group(g) => holds_marker(g),
+            usvg::Node::Group(g) => look_inside(g),
             _ => false,
         })
 }

@@ -71,10 +71,8 @@ pub(super) struct Run {
 /// The SVG without the text and shapes it could lift out, and those.
 pub(super) struct Split {
     pub svg: String,
-    pub runs: Vec<Run>,
-    pub shapes: Vec<Shape>,
-    /// Every text run and shape, in paint order.
-    pub order: Vec<Lifted>,
+    /// Every text run and shape lifted, in paint order.
+    pub lifted: Vec<Lifted>,
     /// The page colour: the map's first shape, a rect over the whole picture, is lifted out
     /// too, and the picture filled with it, which is cheaper than drawing it. Where a scaled
     /// map's page ends inside the last pixel row or column, resvg left that row partly
@@ -82,14 +80,13 @@ pub(super) struct Split {
     pub background: Option<[u8; 3]>,
 }
 
-/// A lifted item: a text run or a shape, by its place in `Split::runs` or `Split::shapes`.
-#[derive(Clone, Copy, Debug)]
+/// A lifted item: a text run or a shape.
 pub(super) enum Lifted {
-    Text(usize),
-    Shape(usize),
+    Text(Run),
+    Shape(Shape),
 }
 
-/// The items (places in `Split::order`) a marker stands for, if `id` is a marker's.
+/// The items (places in `Split::lifted`) a marker stands for, if `id` is a marker's.
 pub(super) fn marker(id: &str) -> Option<std::ops::RangeInclusive<usize>> {
     let (a, b) = id.strip_prefix(MARKER)?.split_once('-')?;
     Some(a.parse().ok()?..=b.parse().ok()?)
@@ -100,7 +97,7 @@ pub(super) fn marker(id: &str) -> Option<std::ops::RangeInclusive<usize>> {
 #[derive(Default)]
 struct Markers {
     /// Every item lifted so far, in paint order.
-    order: Vec<Lifted>,
+    lifted: Vec<Lifted>,
     /// Where the last marker starts and ends in the output, and its first item.
     last: Option<(usize, usize, usize)>,
 }
@@ -108,8 +105,8 @@ struct Markers {
 impl Markers {
     /// Lifts `lifted`: marks its place in `out`.
     fn put(&mut self, out: &mut String, lifted: Lifted) {
-        let item = self.order.len();
-        self.order.push(lifted);
+        let item = self.lifted.len();
+        self.lifted.push(lifted);
         let first = match self.last {
             Some((start, end, first)) if out[end..].trim().is_empty() => {
                 out.truncate(start);
@@ -150,8 +147,6 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     let mut out = String::with_capacity(svg.len() + 4096);
     out.push_str(&svg[..=root_end]);
     out.push_str("<g>");
-    let mut runs = Vec::new();
-    let mut shapes = Vec::new();
     let mut markers = Markers::default();
     // per open group: whether it is plain (we wrap inside it)
     let mut groups: Vec<bool> = Vec::new();
@@ -227,10 +222,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
             let n = skip_to("</text>");
             let element = &rest[..n];
             match (opaque == 0).then(|| parse(element)).flatten() {
-                Some(run) => {
-                    markers.put(&mut out, Lifted::Text(runs.len()));
-                    runs.push(run);
-                }
+                Some(run) => markers.put(&mut out, Lifted::Text(run)),
                 None => out.push_str(element),
             }
             i = at + n;
@@ -244,10 +236,7 @@ pub(super) fn split(svg: &str) -> Option<Split> {
                 png_shapes::parse_circle(element)
             };
             match shape {
-                Some(shape) => {
-                    markers.put(&mut out, Lifted::Shape(shapes.len()));
-                    shapes.push(shape);
-                }
+                Some(shape) => markers.put(&mut out, Lifted::Shape(shape)),
                 None => out.push_str(element),
             }
             i = at + n;
@@ -259,11 +248,9 @@ pub(super) fn split(svg: &str) -> Option<Split> {
     }
     out.push_str("</g>");
     out.push_str(&svg[end..]);
-    (!(runs.is_empty() && shapes.is_empty())).then_some(Split {
+    (!markers.lifted.is_empty()).then_some(Split {
         svg: out,
-        runs,
-        shapes,
-        order: markers.order,
+        lifted: markers.lifted,
         background,
     })
 }
