@@ -617,13 +617,18 @@ pub(super) mod tests {
             Ok(path) => std::fs::read_to_string(path).expect("reads the SVG"),
             Err(_) => super::super::tests::design_svg(),
         };
+        // TRAILMAP_ZOOM: the zoom the loop, the comparison and the crops are drawn at
+        let zoom: f32 = std::env::var("TRAILMAP_ZOOM")
+            .ok()
+            .and_then(|z| z.parse().ok())
+            .unwrap_or(1.0);
         // TRAILMAP_PNG_LOOP=n: only render_png, n times (for `perf record`)
         if let Some(n) = std::env::var("TRAILMAP_PNG_LOOP")
             .ok()
             .and_then(|n| n.parse().ok())
         {
             for _ in 0..n {
-                std::hint::black_box(render_png(&svg, 1.0).unwrap());
+                std::hint::black_box(render_png(&svg, zoom).unwrap());
             }
             return;
         }
@@ -632,7 +637,7 @@ pub(super) mod tests {
         let (mut parse_ms, mut draw_ms, mut total, mut old) = (0.0, 0.0, 0.0, 0.0);
         for _ in 0..runs {
             let t0 = cpu_ms();
-            let drawing = Drawing::new(&svg, 1.0).unwrap();
+            let drawing = Drawing::new(&svg, zoom).unwrap();
             let t1 = cpu_ms();
             drawing
                 .bands(|rows| {
@@ -641,9 +646,9 @@ pub(super) mod tests {
                 })
                 .unwrap();
             let t2 = cpu_ms();
-            size = std::hint::black_box(render_png(&svg, 1.0).unwrap()).len();
+            size = std::hint::black_box(render_png(&svg, zoom).unwrap()).len();
             let t3 = cpu_ms();
-            std::hint::black_box(render_pixmap_resvg(&svg, 1.0).unwrap());
+            std::hint::black_box(render_pixmap_resvg(&svg, zoom).unwrap());
             let t4 = cpu_ms();
             parse_ms += t1 - t0;
             draw_ms += t2 - t1;
@@ -651,11 +656,6 @@ pub(super) mod tests {
             old += t4 - t3;
         }
         let n = runs as f64;
-        // TRAILMAP_ZOOM: the zoom the comparison and crops are drawn at
-        let zoom: f32 = std::env::var("TRAILMAP_ZOOM")
-            .ok()
-            .and_then(|z| z.parse().ok())
-            .unwrap_or(1.0);
         let ours = render_pixmap(&svg, zoom).unwrap();
         let whole = (ours.width() as usize, ours.height() as usize);
         let d = diff(&ours, &render_pixmap_resvg(&svg, zoom).unwrap(), whole);

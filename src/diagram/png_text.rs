@@ -652,19 +652,73 @@ fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
     let right = (fx + bbox.x_max as f32 * scale).ceil() as i32 + 1;
     let top = (fy - bbox.y_max as f32 * scale).floor() as i32 - 1;
     let bottom = (fy - bbox.y_min as f32 * scale).ceil() as i32 + 1;
-    let (w, h) = ((right - left) as u32, (bottom - top) as u32);
-    let Some(mut mask) = tiny_skia::Mask::new(w, h) else {
-        return empty;
-    };
+    let (w, h) = ((right - left) as usize, (bottom - top) as usize);
     let ts =
         tiny_skia::Transform::from_row(scale, 0.0, 0.0, -scale, fx - left as f32, fy - top as f32);
-    mask.fill_path(&path, tiny_skia::FillRule::Winding, true, ts);
     Mask {
         left,
         top,
-        width: w as usize,
-        data: mask.data().to_vec(),
+        width: w,
+        data: coverage(&path, ts, w, h),
     }
+}
+
+/// Coverage of `path` under `ts` on a `width`×`height` grid, a byte per pixel: the exact
+/// area inside the outline (ab_glyph_rasterizer, font-rs's signed-area accumulation, made
+/// for glyphs; tiny-skia's scan converter took ~4× the instructions per mask).
+fn coverage(
+    path: &tiny_skia::Path,
+    ts: tiny_skia::Transform,
+    width: usize,
+    height: usize,
+) -> Vec<u8> {
+    let mut grid = ab_glyph_rasterizer::Rasterizer::new(width, height);
+    let at = |p: tiny_skia::Point| {
+        ab_glyph_rasterizer::point(
+            ts.sx * p.x + ts.kx * p.y + ts.tx,
+            ts.ky * p.x + ts.sy * p.y + ts.ty,
+        )
+    };
+    let (mut start, mut last) = (None, ab_glyph_rasterizer::point(0.0, 0.0));
+    for segment in path.segments() {
+        match segment {
+            tiny_skia::PathSegment::MoveTo(p) => {
+                if let Some(s) = start {
+                    grid.draw_line(last, s);
+                }
+                last = at(p);
+                start = Some(last);
+            }
+            tiny_skia::PathSegment::LineTo(p) => {
+                let p = at(p);
+                grid.draw_line(last, p);
+                last = p;
+            }
+            tiny_skia::PathSegment::QuadTo(c, p) => {
+                let (c, p) = (at(c), at(p));
+                grid.draw_quad(last, c, p);
+                last = p;
+            }
+            tiny_skia::PathSegment::CubicTo(c1, c2, p) => {
+                let (c1, c2, p) = (at(c1), at(c2), at(p));
+                grid.draw_cubic(last, c1, c2, p);
+                last = p;
+            }
+            tiny_skia::PathSegment::Close => {
+                if let Some(s) = start {
+                    grid.draw_line(last, s);
+                    last = s;
+                }
+            }
+        }
+    }
+    // a fill closes every contour
+    if let Some(s) = start {
+        grid.draw_line(last, s);
+    }
+    let mut out = vec![0u8; width * height];
+    grid.for_each_pixel(|i, c| out[i] = (c.min(1.0) * 255.0 + 0.5) as u8);
+    out
 }
 
 /// Empties the shared caches (this thread's own start empty in a new thread).
