@@ -78,12 +78,84 @@ pub(super) fn parse_circle(element: &str) -> Option<Shape> {
     })
 }
 
+/// Dashes a line may have before it is left to usvg.
+const MAX_DASHES: usize = 4096;
+
+/// `<path d="Mx yHx2" stroke="#…" stroke-width="w"[ stroke-dasharray="on off"]/>` (or `V`,
+/// `h`, `v` for the end), as the maps draw lane, zero and grid lines. A stroke with butt
+/// caps along a horizontal or vertical line is a rect, and so is each dash: the rects, or
+/// `None` for any other path.
+pub(super) fn parse_line(element: &str) -> Option<Vec<Shape>> {
+    let mut a = Attrs(element.strip_prefix("<path")?.strip_suffix("/>")?);
+    let d = a.value("d")?.strip_prefix('M')?;
+    let (x, rest) = d.split_once(' ')?;
+    let (y, rest) = rest.split_at(rest.find(['H', 'V', 'h', 'v'])?);
+    let (command, end) = rest.split_at(1);
+    let number = |v: &str| v.parse::<f32>().ok().filter(|v| v.is_finite());
+    let (x, y, end) = (number(x)?, number(y)?, number(end)?);
+    let colour = super::png_text::hex_colour(a.value("stroke")?)?;
+    let width = a.number("stroke-width").filter(|w| *w > 0.0)?;
+    let dash = match a.value("stroke-dasharray") {
+        Some(v) => {
+            let (on, off) = v.split_once(' ')?;
+            let (on, off) = (number(on)?, number(off)?);
+            (on > 0.0 && off >= 0.0).then_some((on, off))?
+        }
+        None => (f32::INFINITY, 0.0),
+    };
+    if !a.0.is_empty() {
+        return None;
+    }
+    // where the line starts along its axis, and its signed length
+    let (horizontal, start, length) = match command {
+        "H" => (true, x, end - x),
+        "h" => (true, x, end),
+        "V" => (false, y, end - y),
+        _ => (false, y, end),
+    };
+    if length == 0.0 {
+        return None;
+    }
+    let (on, off) = dash;
+    let count = (length.abs() / (on + off)).ceil();
+    if count > MAX_DASHES as f32 {
+        return None;
+    }
+    // dashes run from the line's start towards its end
+    let mut shapes = Vec::with_capacity(count as usize);
+    let mut t = 0.0;
+    while t < length.abs() {
+        let (a, b) = (
+            start + t * length.signum(),
+            start + (t + on).min(length.abs()) * length.signum(),
+        );
+        let (lo, hi) = (a.min(b), a.max(b));
+        let (x, y, w, h) = if horizontal {
+            (lo, y - width / 2.0, hi - lo, width)
+        } else {
+            (x - width / 2.0, lo, width, hi - lo)
+        };
+        shapes.push(Shape {
+            x,
+            y,
+            w,
+            h,
+            rx: 0.0,
+            ry: 0.0,
+            fill: Some(colour),
+            stroke: None,
+        });
+        t += on + off;
+    }
+    Some(shapes)
+}
+
 /// The attributes of an element, read in order.
 struct Attrs<'a>(&'a str);
 
-impl Attrs<'_> {
+impl<'a> Attrs<'a> {
     /// The next attribute, if it is `name`.
-    fn value(&mut self, name: &str) -> Option<&str> {
+    fn value(&mut self, name: &str) -> Option<&'a str> {
         let rest = self.0.strip_prefix(' ')?.strip_prefix(name)?;
         let (value, rest) = rest.strip_prefix("=\"")?.split_once('"')?;
         self.0 = rest;
@@ -497,9 +569,27 @@ mod tests {
             body += "/>";
             lifted += 1;
         }
+        // lines, solid and dashed, each way, as lane, zero and grid lines are drawn
+        for (i, (d, width, dash)) in [
+            ("M330.3 20.4H600.7", 1.5, ""),
+            ("M600.2 40.6H330", 3.0, " stroke-dasharray=\"8 6\""),
+            ("M330.6 60.2h270", 0.6, " stroke-dasharray=\"3 5\""),
+            ("M340.35 80V200.5", 1.5, " stroke-dasharray=\"3 5\""),
+            ("M360.7 200.2V80", 2.5, " stroke-dasharray=\"7 5\""),
+            ("M380.2 80.3v120", 1.0, ""),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let colour = ["#8C97A6", "#1F2937", "#E3E8EE"][i % 3];
+            let line =
+                format!("<path d=\"{d}\" stroke=\"{colour}\" stroke-width=\"{width}\"{dash}/>");
+            lifted += parse_line(&line).expect("a line").len();
+            body += &line;
+        }
         // overlapping shapes keep their paint order with text and usvg's shapes between
         body += "<rect x=\"20\" y=\"280\" width=\"200\" height=\"40\" rx=\"6\" fill=\"#EDF0F3\"/>";
-        body += "<path d=\"M10 290h300\" stroke=\"#8C97A6\" stroke-width=\"3\"/>";
+        body += "<path d=\"M10 290l300 4\" stroke=\"#8C97A6\" stroke-width=\"3\"/>";
         body += "<circle cx=\"60\" cy=\"300\" r=\"14\" fill=\"#C4392D\"/>";
         lifted += 2;
         // not ours: stays with usvg
@@ -546,6 +636,28 @@ mod tests {
                 stroke: Some(([0x1F, 0x29, 0x37], 1.6)),
             })
         );
+        // a dashed line is a rect per dash, from its start; the last one cut short
+        let dashes = parse_line("<path d=\"M10 5H-12\" stroke=\"#1F2937\" stroke-width=\"2\" stroke-dasharray=\"4 5\"/>").unwrap();
+        let spans: Vec<_> = dashes.iter().map(|s| (s.x, s.x + s.w, s.y, s.h)).collect();
+        assert_eq!(
+            spans,
+            [
+                (6.0, 10.0, 4.0, 2.0),
+                (-3.0, 1.0, 4.0, 2.0),
+                (-12.0, -8.0, 4.0, 2.0)
+            ]
+        );
+        for foreign in [
+            "<path d=\"M1 1L5 5\" stroke=\"#1F2937\" stroke-width=\"2\"/>",
+            "<path d=\"M1 1H5\" stroke=\"#1F2937\" stroke-width=\"2\" stroke-linecap=\"round\"/>",
+            "<path d=\"M1 1H5\" stroke=\"#1F2937\"/>",
+            "<path d=\"M1 1H1\" stroke=\"#1F2937\" stroke-width=\"2\"/>",
+            "<path d=\"M1 1H5\" stroke=\"#1F2937\" stroke-width=\"2\" stroke-dasharray=\"0 4\"/>",
+            "<path d=\"M1 1H5\" stroke=\"#1F2937\" stroke-width=\"2\" stroke-dasharray=\"1 2 3\"/>",
+            "<path d=\"M1 1H9e9\" stroke=\"#1F2937\" stroke-width=\"2\" stroke-dasharray=\"1 1\"/>",
+        ] {
+            assert_eq!(parse_line(foreign), None, "{foreign}");
+        }
         for foreign in [
             "<rect x=\"1\" y=\"1\" width=\"4\" height=\"4\" rx=\"1\" fill=\"url(#g)\"/>",
             "<rect x=\"1\" y=\"1\" width=\"4\" height=\"4\" rx=\"1\" fill=\"#FFFFFF\" class=\"a\"/>",

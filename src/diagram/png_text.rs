@@ -226,17 +226,26 @@ pub(super) fn split(svg: &str) -> Option<Split> {
                 None => out.push_str(element),
             }
             i = at + n;
-        } else if page.is_some() && opaque == 0 && (tag_is("<rect") || tag_is("<circle")) {
+        } else if page.is_some()
+            && opaque == 0
+            && (tag_is("<rect") || tag_is("<circle") || tag_is("<path"))
+        {
             first = false;
             let n = rest.find('>').map_or(rest.len(), |p| p + 1);
             let element = &rest[..n];
-            let shape = if tag_is("<rect") {
-                png_shapes::parse_rect(element)
+            let shapes = if tag_is("<rect") {
+                png_shapes::parse_rect(element).map(|s| vec![s])
+            } else if tag_is("<circle") {
+                png_shapes::parse_circle(element).map(|s| vec![s])
             } else {
-                png_shapes::parse_circle(element)
+                png_shapes::parse_line(element)
             };
-            match shape {
-                Some(shape) => markers.put(&mut out, Lifted::Shape(shape)),
+            match shapes {
+                Some(shapes) => {
+                    for shape in shapes {
+                        markers.put(&mut out, Lifted::Shape(shape));
+                    }
+                }
                 None => out.push_str(element),
             }
             i = at + n;
