@@ -180,6 +180,44 @@ fn png_has_dark_text_in_the_title_box() {
     assert_eq!(decoded.width(), (map.width * 0.5).round() as u32);
 }
 
+/// A thinking bubble is a card, the border cut where its tail opens, and the tail: in the
+/// PNG the border runs on either side of the opening, the opening is the card's colour,
+/// and the tail's edges are drawn below it.
+#[test]
+fn a_thinking_bubble_opens_into_its_tail() {
+    let map = design_map();
+    let tail = map
+        .svg
+        .split("<path d=\"M")
+        .find(|p| p.contains("l-13 10v-10"))
+        .expect("a bubble");
+    let numbers: Vec<f32> = tail
+        .split(['H', 'l', ' ', '"'])
+        .take(3)
+        .map(|n| n.parse().expect("a number"))
+        .collect();
+    let (opening, y) = (numbers[2], numbers[1]);
+    let zoom = 4.0;
+    let pixmap = png::render_pixmap(&map.svg, zoom).expect("renders");
+    let at = |x: f32, y: f32| {
+        let p = pixmap
+            .pixel((x * zoom) as u32, (y * zoom) as u32)
+            .expect("inside");
+        [p.red(), p.green(), p.blue()]
+    };
+    let border = [0xD5, 0xDC, 0xE5];
+    let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(x, y)| x.abs_diff(y) <= 12);
+    for x in [opening + 6.0, opening - 19.0] {
+        assert!(near(at(x, y), border), "border at x {x}: {:?}", at(x, y));
+    }
+    for x in [opening - 3.0, opening - 6.5, opening - 10.0] {
+        assert!(near(at(x, y), [255; 3]), "open at x {x}: {:?}", at(x, y));
+    }
+    // the tail's vertical edge, and inside the tail
+    assert!(near(at(opening - 13.0, y + 5.0), border));
+    assert!(near(at(opening - 10.0, y + 5.0), [255; 3]));
+}
+
 /// The PNG sets our text itself (`png_text`); it must look as resvg drew it: same places,
 /// weights, colours, anchors and wrapping, only anti-aliasing may differ a little.
 fn assert_png_text_matches_resvg(svg: &str, zoom: f32) {
