@@ -406,13 +406,25 @@ impl RowGradient {
             let ink =
                 png_shapes::Ink::new([red, green, blue].map(|c| c.round().clamp(0.0, 255.0) as u8));
             let alpha = (a.clamp(0.0, 1.0) * 255.0).round() as u32;
+            if alpha == 0 {
+                continue;
+            }
             let start = (y * w + x0) as usize * 4;
             let row = &mut data[start..start + mw as usize * 4];
-            for (&c, px) in cover.iter().zip(row.chunks_exact_mut(4)) {
-                let e = (alpha * c as u32 + 127) / 255;
-                if e != 0 {
-                    ink.over(px, e);
+            // runs the path covers whole take the row's colour at once
+            let mut x = 0;
+            while x < cover.len() {
+                let run = cover[x..].iter().take_while(|&&c| c == 255).count();
+                if run > 0 {
+                    ink.over_all(&mut row[x * 4..(x + run) * 4], alpha);
+                    x += run;
+                    continue;
                 }
+                let e = (alpha * cover[x] as u32 + 127) / 255;
+                if e != 0 {
+                    ink.over(&mut row[x * 4..x * 4 + 4], e);
+                }
+                x += 1;
             }
         }
     }

@@ -476,6 +476,26 @@ impl Ink {
         }
     }
 
+    /// The colour at alpha `a` (1–255) over a run of premultiplied RGBA pixels. What lies
+    /// under a translucent fill is mostly long runs of one colour, so a pixel like the one
+    /// before it takes that one's result.
+    pub(super) fn over_all(&self, pixels: &mut [u8], a: u32) {
+        if a >= 255 {
+            return fill(pixels, self.rgba);
+        }
+        let paint = self.at(a);
+        let (mut under, mut over) = (None, [0u8; 4]);
+        for px in pixels.chunks_exact_mut(4) {
+            if under == Some([px[0], px[1], px[2], px[3]]) {
+                px.copy_from_slice(&over);
+                continue;
+            }
+            under = Some([px[0], px[1], px[2], px[3]]);
+            paint.over(px);
+            over = [px[0], px[1], px[2], px[3]];
+        }
+    }
+
     /// The colour at alpha `a` (1–255) over one premultiplied RGBA pixel.
     pub(super) fn over(&self, px: &mut [u8], a: u32) {
         if a >= 255 {
@@ -711,6 +731,25 @@ mod tests {
                 mean < 0.75 && worst_block < 24.0 && far == 0,
                 "zoom {zoom}: mean {mean:.4}, worst 4×4 block {worst_block:.1}, {far} channels off by more than 96"
             );
+        }
+    }
+
+    #[test]
+    fn a_run_at_one_alpha_is_laid_as_each_pixel_would_be() {
+        let ink = Ink::new([0x1D, 0x7A, 0x54]);
+        let under: Vec<u8> = [[255u8, 255, 255, 255], [240, 243, 246, 255]]
+            .iter()
+            .cycle()
+            .take(7)
+            .flat_map(|&p| [p, p, [0, 0, 0, 0]])
+            .flatten()
+            .collect();
+        for a in [1, 61, 200, 254, 255] {
+            let mut run = under.clone();
+            ink.over_all(&mut run, a);
+            let mut each = under.clone();
+            each.chunks_exact_mut(4).for_each(|px| ink.over(px, a));
+            assert_eq!(run, each, "alpha {a}");
         }
     }
 
