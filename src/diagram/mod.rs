@@ -18,6 +18,7 @@ mod lanes;
 mod layout;
 mod mermaid;
 mod png;
+mod png_icons;
 mod png_shapes;
 mod png_text;
 mod style;

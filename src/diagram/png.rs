@@ -234,6 +234,9 @@ impl Drawing {
                             Piece::Lifted(png_text::Lifted::Shape(shape), ts) => {
                                 shape.draw(*ts, top, &mut pixmap)
                             }
+                            Piece::Lifted(png_text::Lifted::Icon(icon), ts) => {
+                                icon.draw(*ts, top, &mut pixmap)
+                            }
                             Piece::Gradient(path, ts, fill) => {
                                 fill.draw(path, *ts, top, &mut pixmap)
                             }

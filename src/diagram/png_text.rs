@@ -13,6 +13,7 @@
 //! lacks or a right-to-left one, so what usvg does with those (font fallback, bidi) is kept.
 
 use super::fonts;
+use super::png_icons::{self, Icon};
 use super::png_shapes::{self, Shape};
 use super::style::FONT_STACK;
 use resvg::tiny_skia;
@@ -27,7 +28,7 @@ use std::sync::{Arc, LazyLock, Mutex, MutexGuard, OnceLock};
 const MARKER: &str = "~m";
 
 /// Glyph offsets are rounded to this fraction of a pixel, in x and in y.
-const SUBPIXELS: f32 = 4.0;
+pub(super) const SUBPIXELS: f32 = 4.0;
 
 /// Glyph masks are drawn at sizes rounded to this fraction of a pixel.
 const SIZE_STEPS: f32 = 8.0;
@@ -84,6 +85,7 @@ pub(super) struct Split {
 pub(super) enum Lifted {
     Text(Run),
     Shape(Shape),
+    Icon(Icon),
 }
 
 /// The items (places in `Split::lifted`) a marker stands for, if `id` is a marker's.
@@ -191,6 +193,13 @@ pub(super) fn split(svg: &str) -> Option<Split> {
                 }
             }
             first = false;
+        } else if let Some((icon, n)) = (page.is_some() && opaque == 0)
+            .then(|| png_icons::parse_icon(rest))
+            .flatten()
+        {
+            first = false;
+            markers.put(&mut out, Lifted::Icon(icon));
+            i = at + n;
         } else if tag_is("<g") {
             first = false;
             let n = rest.find('>').map_or(rest.len(), |p| p + 1);
@@ -572,11 +581,11 @@ fn shape_units(text: &str, font: usize) -> Option<Shaped> {
 
 /// A glyph's coverage, rasterised at one size and sub-pixel offset; `left`/`top` are relative
 /// to the pixel holding the glyph's origin.
-struct Mask {
-    left: i32,
-    top: i32,
-    width: usize,
-    data: Vec<u8>,
+pub(super) struct Mask {
+    pub(super) left: i32,
+    pub(super) top: i32,
+    pub(super) width: usize,
+    pub(super) data: Vec<u8>,
 }
 
 /// Per font: each line's shaping (`None`: left to usvg).
@@ -744,7 +753,7 @@ pub(super) fn cached_masks() -> usize {
 }
 
 /// Splits a pixel coordinate into its whole pixel and its rounded sub-pixel step.
-fn snap(v: f32) -> (i32, u8) {
+pub(super) fn snap(v: f32) -> (i32, u8) {
     let whole = v.floor();
     let step = ((v - whole) * SUBPIXELS).round();
     if step >= SUBPIXELS {
@@ -815,7 +824,7 @@ impl Run {
 
 /// Paints `rgb` through `mask` at pixel (`x`, `y`), source-over onto premultiplied RGBA.
 /// (tiny-skia can only take a mask the size of the whole picture.)
-fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u8; 3]) {
+pub(super) fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i32, rgb: [u8; 3]) {
     if mask.width == 0 {
         return;
     }
