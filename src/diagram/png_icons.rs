@@ -15,7 +15,6 @@ use super::png_text::{self, Mask};
 use resvg::{tiny_skia, usvg};
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 
 /// Icon masks kept per thread before the cache starts over.
 const CACHE_LIMIT: usize = 4_096;
@@ -81,7 +80,7 @@ pub(super) fn parse_icon(rest: &str) -> Option<(Icon, usize)> {
 type Key = (u128, u32, u32, u8, u8);
 
 thread_local! {
-    static MASKS: RefCell<HashMap<Key, Rc<Mask>>> = RefCell::new(HashMap::new());
+    static MASKS: RefCell<HashMap<Key, Mask>> = RefCell::new(HashMap::new());
 }
 
 impl Icon {
@@ -104,7 +103,7 @@ impl Icon {
             return;
         }
         let key = (self.hash, scale.to_bits(), width.to_bits(), qx, qy);
-        let mask = MASKS.with(|cache| {
+        MASKS.with(|cache| {
             let mut cache = cache.borrow_mut();
             if cache.len() > CACHE_LIMIT {
                 cache.clear();
@@ -113,12 +112,11 @@ impl Icon {
                 qx as f32 / png_text::SUBPIXELS,
                 qy as f32 / png_text::SUBPIXELS,
             );
-            cache
+            let mask = cache
                 .entry(key)
-                .or_insert_with(|| Rc::new(self.rasterise(scale, width, fx, fy)))
-                .clone()
+                .or_insert_with(|| self.rasterise(scale, width, fx, fy));
+            png_text::blend(pixmap, mask, ix, iy - top as i32, self.rgb);
         });
-        png_text::blend(pixmap, &mask, ix, iy - top as i32, self.rgb);
     }
 
     /// The icon's coverage, drawn by resvg with its corner `(fx, fy)` inside a pixel.

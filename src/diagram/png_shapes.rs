@@ -380,13 +380,7 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
         let line = &mut data[(j * w) as usize * 4..((j + 1) * w) as usize * 4];
         for step in &plan {
             match *step {
-                Step::Run(s, e, 255) => fill(&mut line[s * 4..e * 4], ink.rgba),
-                Step::Run(s, e, a) => {
-                    let paint = ink.at(a);
-                    for px in line[s * 4..e * 4].chunks_exact_mut(4) {
-                        paint.over(px);
-                    }
-                }
+                Step::Run(s, e, a) => ink.over_all(&mut line[s * 4..e * 4], a),
                 Step::Pixel(i, a) => ink.over(&mut line[i * 4..i * 4 + 4], a),
             }
         }

@@ -800,22 +800,19 @@ impl Run {
                     let py = ts.ty + (y0 + g.y) * ts.sy;
                     let ((ix, qx), (iy, qy)) = (snap(px), snap(py));
                     let key = (self.font, g.id, size_key, qx, qy);
-                    let mask = cache
-                        .entry(key)
-                        .or_insert_with(|| {
-                            let shared = lock(&SHARED_MASKS).get(&key).cloned();
-                            shared.unwrap_or_else(|| {
-                                let (fx, fy) = (qx as f32 / SUBPIXELS, qy as f32 / SUBPIXELS);
-                                let mask = Arc::new(rasterise(self.font, g.id, scale, fx, fy));
-                                let mut all = lock(&SHARED_MASKS);
-                                if all.len() > CACHE_LIMIT {
-                                    all.clear();
-                                }
-                                all.entry(key).or_insert(mask).clone()
-                            })
+                    let mask = cache.entry(key).or_insert_with(|| {
+                        let shared = lock(&SHARED_MASKS).get(&key).cloned();
+                        shared.unwrap_or_else(|| {
+                            let (fx, fy) = (qx as f32 / SUBPIXELS, qy as f32 / SUBPIXELS);
+                            let mask = Arc::new(rasterise(self.font, g.id, scale, fx, fy));
+                            let mut all = lock(&SHARED_MASKS);
+                            if all.len() > CACHE_LIMIT {
+                                all.clear();
+                            }
+                            all.entry(key).or_insert(mask).clone()
                         })
-                        .clone();
-                    blend(pixmap, &mask, ix, iy - top as i32, self.rgb);
+                    });
+                    blend(pixmap, mask, ix, iy - top as i32, self.rgb);
                 }
             }
         });
