@@ -101,6 +101,7 @@ pub(super) fn parse_line(element: &str) -> Option<Vec<Shape>> {
             let (on, off) = (number(on)?, number(off)?);
             (on > 0.0 && off >= 0.0).then_some((on, off))?
         }
+        // a solid line is one dash as long as the line
         None => (f32::INFINITY, 0.0),
     };
     if !a.0.is_empty() {

@@ -193,15 +193,14 @@ pub(super) fn split(svg: &str) -> Option<Split> {
                 }
             }
             first = false;
-        } else if let Some((icon, n)) = (page.is_some() && opaque == 0)
-            .then(|| png_icons::parse_icon(rest))
-            .flatten()
-        {
-            first = false;
-            markers.put(&mut out, Lifted::Icon(icon));
-            i = at + n;
         } else if tag_is("<g") {
             first = false;
+            let icon = (page.is_some() && opaque == 0).then(|| png_icons::parse_icon(rest));
+            if let Some((icon, n)) = icon.flatten() {
+                markers.put(&mut out, Lifted::Icon(icon));
+                i = at + n;
+                continue;
+            }
             let n = rest.find('>').map_or(rest.len(), |p| p + 1);
             let tag = &rest[..n];
             out.push_str(tag);
@@ -509,10 +508,9 @@ fn shaped(text: &str, font: usize) -> Option<Arc<Shaped>> {
         return shaped_piece(text, font);
     }
     pieces.push(&text[start..]);
-    let parts: Option<Vec<Arc<Shaped>>> = pieces.iter().map(|p| shaped_piece(p, font)).collect();
-    let parts = parts?;
     let (mut glyphs, mut clusters) = (Vec::new(), Vec::new());
-    for part in &parts {
+    for piece in pieces {
+        let part = shaped_piece(piece, font)?;
         let base = glyphs.len() as u32;
         glyphs.extend_from_slice(&part.glyphs);
         clusters.extend(
@@ -900,7 +898,7 @@ pub(super) fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i
 }
 
 #[cfg(test)]
-mod word_tests {
+mod tests {
     use super::*;
 
     /// A line shaped word by word is the line shaped whole: for every letter (or closing
