@@ -99,7 +99,7 @@ fn main() {
             (cold_png.cpu - no_png.cpu).max(0.0) * 1000.0 / n as f64
         ));
         if n == sizes[0] {
-            lines.push(one_map_svg(&site, work.path()));
+            lines.push(one_map_svg(&site));
         }
     }
 
@@ -170,57 +170,14 @@ fn build(site: &Path, out: &Path, extra: &[&str]) -> Run {
     time(&mut cmd)
 }
 
-/// What drawing one map as SVG costs: `trailmap render` of a journey in a site holding only
-/// it, less `trailmap check` of that site (start-up, reading, checking); best of 15 each.
-fn one_map_svg(site: &Path, work: &Path) -> String {
-    let one = work.join("one-map");
-    let _ = std::fs::remove_dir_all(&one);
-    std::fs::create_dir_all(one.join("journeys")).expect("one-map site");
-    std::fs::copy(site.join("trailmap.yaml"), one.join("trailmap.yaml")).expect("config");
-    synth_copy(&site.join("personas"), &one.join("personas"));
-    // a map that names no other map, so it stands alone
-    let mut journeys: Vec<PathBuf> = std::fs::read_dir(site.join("journeys"))
-        .expect("journeys")
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    journeys.sort();
-    let alone = journeys
-        .iter()
-        .find(|p| {
-            let text = std::fs::read_to_string(p).unwrap_or_default();
-            !text.contains("compares_with:") && !text.contains("parent:")
-        })
-        .expect("a journey that stands alone");
-    let journey = one.join("journeys").join(alone.file_name().expect("name"));
-    std::fs::copy(alone, &journey).expect("journey");
-    let best = |args: &[&std::ffi::OsStr]| {
-        (0..15)
-            .map(|_| time(Command::new(env!("CARGO_BIN_EXE_trailmap")).args(args)).wall)
-            .fold(f64::INFINITY, f64::min)
-    };
-    let check = best(&["-q".as_ref(), "check".as_ref(), one.as_os_str()]);
-    let svg = work.join("one-map.svg");
-    let render = best(&[
-        "-q".as_ref(),
-        "render".as_ref(),
-        journey.as_os_str(),
-        "-o".as_ref(),
-        svg.as_os_str(),
-    ]);
+/// What drawing one map as SVG costs, measured in this process (a run of the binary is
+/// mostly start-up): every map of `site`, five times over, on one thread.
+fn one_map_svg(site: &Path) -> String {
+    let (maps, per_map) = trailmap::bench::svg_per_map(site, 5).expect("draw the maps");
     format!(
-        "one map as SVG: {:.1} ms (render {:.1} ms less check {:.1} ms, best of 15)",
-        (render - check) * 1000.0,
-        render * 1000.0,
-        check * 1000.0
+        "one map as SVG: {:.2} ms (mean of {maps} maps × 5 rounds, one thread, in process)",
+        per_map.as_secs_f64() * 1000.0
     )
-}
-
-fn synth_copy(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("copy");
-    for entry in std::fs::read_dir(from).expect("copy").flatten() {
-        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
-    }
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Run) -> Run {
