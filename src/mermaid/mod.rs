@@ -84,6 +84,11 @@ pub(crate) fn check_markdown(markdown: &str, file: &Path, body_line: usize) -> V
 /// Replaces each journey fence in rendered Markdown events by its drawing. Ids are
 /// `mermaid-journey-1`, `-2`, … in page order, so several diagrams share a page.
 pub(crate) fn draw_fences(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    // most texts have no Mermaid fence: hand their events back without moving each one
+    let fence = |ev: &Event| matches!(ev, Event::Start(Tag::CodeBlock(kind)) if is_mermaid(kind));
+    if !events.iter().any(fence) {
+        return events;
+    }
     let mut out = Vec::with_capacity(events.len());
     let mut pending: Option<(Vec<Event>, String)> = None;
     let mut count = 0;
