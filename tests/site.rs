@@ -499,3 +499,85 @@ fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
     assert!(err.contains("templates/page.html:2:"), "{err}");
     assert!(err.contains("syntax error"), "{err}");
 }
+
+/// The site header comes from `header.html`, drawn once per root and nav section: each page
+/// still gets the one for where it sits and which nav link is its own, and a broken header
+/// is one error at its line and column, not one per page.
+#[test]
+fn the_site_header_is_drawn_for_each_pages_root_and_nav_section() {
+    let (_dir, site) = site_copy("example-site");
+    // a free page outside the nav
+    std::fs::write(
+        site.join("pages/notes.md"),
+        "---\ntitle: Notes\n---\n\nJust notes.\n",
+    )
+    .unwrap();
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    let out = site.join("public");
+    let build = |header: &str| {
+        std::fs::write(templates.join("header.html"), header).unwrap();
+        trailmap([
+            "build".as_ref(),
+            site.as_os_str(),
+            "--no-png".as_ref(),
+            "-o".as_ref(),
+            out.as_os_str(),
+        ])
+    };
+    let o = build(
+        "<header class=\"site-header\" data-root=\"{{ page.root }}\" data-section=\"{{ page.section }}\">\
+         {% for link in site.nav %}<a href=\"{{ page.root }}{{ link.href }}\"\
+         {% if link.section == page.section %} aria-current=\"page\"{% endif %}>{{ link.title }}</a>\
+         {% endfor %}</header>\n",
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let journey = std::fs::read_dir(out.join("journeys"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".html"))
+        .expect("a journey page");
+    for (rel, root, section, current) in [
+        ("index.html", "", "home", Some("Home")),
+        ("backlog.html", "", "backlog", Some("Backlog")),
+        (
+            &format!("journeys/{journey}") as &str,
+            "../",
+            "journeys",
+            Some("Journeys"),
+        ),
+        (
+            "method.html",
+            "",
+            "method",
+            Some("How we research and review our maps"),
+        ),
+        ("notes.html", "", "", None),
+        // served at any URL, so its links start at the base_url's path
+        ("404.html", "/journeys/", "404", None),
+    ] {
+        let doc = page(&out, rel);
+        let header: Vec<_> = doc.select(&sel("header.site-header")).collect();
+        assert_eq!(header.len(), 1, "{rel}: one header");
+        let h = header[0].value();
+        assert_eq!(h.attr("data-root"), Some(root), "{rel}");
+        assert_eq!(h.attr("data-section"), Some(section), "{rel}");
+        let marked: Vec<String> = doc
+            .select(&sel("header a[aria-current=page]"))
+            .map(|a| a.text().collect())
+            .collect();
+        assert_eq!(
+            marked,
+            current.into_iter().map(String::from).collect::<Vec<_>>(),
+            "{rel}"
+        );
+    }
+
+    let o = build("<header>{{ page.title }}</header>\n");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("templates/header.html:1:"), "{err}");
+    assert!(err.contains("undefined value: `page.title`"), "{err}");
+    assert_eq!(err.matches("templates/header.html:").count(), 1, "{err}");
+}

@@ -117,6 +117,24 @@ pub(crate) struct PageInfo {
     pub canonical: Option<String>,
     /// Absolute URL of the social-card image, when there is one.
     pub image: Option<String>,
+    /// The site header (`header.html`) drawn for this page's root and nav section, as safe
+    /// markup.
+    pub header: Value,
+}
+
+/// What `header.html` sees: the site, and of the page only what the header may depend on,
+/// so one drawing serves every page with the same root and nav section.
+#[derive(Debug, Serialize)]
+pub(crate) struct HeaderContext<'a> {
+    pub site: &'a SiteInfo,
+    pub page: HeaderPage<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub(crate) struct HeaderPage<'a> {
+    pub root: &'a str,
+    /// One of `site.nav`'s sections, "404", or "" for a page outside the nav.
+    pub section: &'a str,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -658,7 +676,7 @@ pub(crate) struct HealthContext<'a> {
     pub sections: Vec<HealthSection>,
 }
 
-/// A page with nothing but the shared parts (search).
+/// A page with nothing but the shared parts (search, 404).
 #[derive(Debug, Serialize)]
 pub(crate) struct PlainContext<'a> {
     pub site: &'a SiteInfo,

@@ -110,6 +110,7 @@ fn render_into(
             .iter()
             .map(|j| (j.item.id.clone(), OnceLock::new()))
             .collect(),
+        headers: Mutex::new(BTreeMap::new()),
     };
     // Pages are independent: render them on every core, the site-wide pages beside the
     // journeys'. Each goes to the sink as it is made; what reaches the disk never depends on
@@ -160,7 +161,9 @@ fn render_into(
                 .unwrap_or_else(|p| p.into_inner()),
         })
     } else {
+        // a template's mistake is one problem, however many pages met it
         problems.sort();
+        problems.dedup();
         Err(problems)
     }
 }
@@ -266,6 +269,8 @@ struct Renderer<'a> {
     /// Each journey's card, drawn the first time a page needs it: the home page, the lists,
     /// its own page, its personas' pages and its pair all show the same card.
     cards: BTreeMap<String, OnceLock<Card>>,
+    /// The site header per (root, nav section), drawn the first time a page needs it.
+    headers: Mutex<BTreeMap<(String, String), minijinja::Value>>,
 }
 
 impl Renderer<'_> {
@@ -306,18 +311,43 @@ impl Renderer<'_> {
             .push(d);
     }
 
-    /// Where a page lives and how it links back to the root.
+    /// Where a page lives and how it links back to the root. `section` is a nav section
+    /// (free pages: `free_page`).
     fn page(&self, path: &str, title: &str, description: &str, section: &str) -> PageInfo {
-        let depth = path.matches('/').count();
+        let root = "../".repeat(path.matches('/').count());
         PageInfo {
             title: title.to_string(),
             description: description.to_string(),
-            root: "../".repeat(depth),
+            header: self.header(&root, section),
+            root,
             path: path.to_string(),
             section: section.to_string(),
             canonical: self.absolute(path),
             image: None,
         }
+    }
+
+    /// The site header for pages at `root` in nav section `section`, drawn from
+    /// `header.html` once per pair and shared: every page has one, and its nav loop cost a
+    /// Markdown page's template as much as all the rest of it (callgrind).
+    fn header(&self, root: &str, section: &str) -> minijinja::Value {
+        let mut headers = self.headers.lock().unwrap_or_else(|p| p.into_inner());
+        let key = (root.to_string(), section.to_string());
+        if let Some(header) = headers.get(&key) {
+            return header.clone();
+        }
+        let ctx = theme::Templates::context(HeaderContext {
+            site: self.info,
+            page: HeaderPage { root, section },
+        });
+        let mut html = Vec::new();
+        if let Err(d) = self.templates.render_to("header.html", &ctx, &mut html) {
+            self.problem(d);
+        }
+        let header =
+            minijinja::Value::from_safe_string(String::from_utf8_lossy(&html).into_owned());
+        headers.insert(key, header.clone());
+        header
     }
 
     fn absolute(&self, path: &str) -> Option<String> {
@@ -542,12 +572,18 @@ impl Renderer<'_> {
         let path = format!("{}.html", p.slug);
         let title = page_title(p);
         let rendered = markdown::render_page(&p.body);
-        let page = self.page(
+        let mut page = self.page(
             &path,
             &title,
             p.meta.description.as_deref().unwrap_or_default(),
-            &p.slug,
+            "",
         );
+        // its own section, though the header is the one for pages outside the nav unless
+        // the page is in it
+        if self.info.nav.iter().any(|l| l.section == p.slug) {
+            page.header = self.header(&page.root, &p.slug);
+        }
+        page.section = p.slug.clone();
         let ctx = MarkdownContext {
             site: self.info,
             page,
@@ -568,10 +604,14 @@ impl Renderer<'_> {
             .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
             .unwrap_or_else(|| "/".into());
         let mut page = self.page("404.html", "Page not found", "", "404");
+        page.header = self.header(&root, "404");
         page.root = root;
         page.canonical = None;
-        let v = serde_json::json!({ "site": &self.info, "page": page });
-        self.emit("404.html", "404.html", v);
+        let ctx = PlainContext {
+            site: self.info,
+            page,
+        };
+        self.emit("404.html", "404.html", ctx);
     }
 
     fn sitemap(&self) {

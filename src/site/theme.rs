@@ -17,8 +17,9 @@ use std::sync::{Arc, Mutex};
 static DEFAULT_THEME: Dir = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Names of the templates the renderer uses; each must exist after overrides.
-pub(crate) const TEMPLATES: [&str; 18] = [
+pub(crate) const TEMPLATES: [&str; 19] = [
     "base.html",
+    "header.html",
     "macros.html",
     "index.html",
     "journeys.html",
