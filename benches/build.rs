@@ -4,7 +4,9 @@
 //! Run with `cargo bench --bench build` (options: `-- --sizes 100,1000,5000 --pages 1000,10000
 //! --runs 3`). Prints a table and writes it to `target/bench-build.json`. Each figure is the
 //! median of `--runs` runs; CPU is user + system time of the build process, memory its peak
-//! resident size. Work happens on tmpfs (/dev/shm) when there is one, so disk caches and ext4
+//! resident size. What the goals compare (a cold PNG build less one without PNGs; trailmap
+//! against `cp -r`; the largest site against the next) is measured in side-by-side pairs,
+//! and the median over the pairs is reported. Work happens on tmpfs (/dev/shm) when there is one, so disk caches and ext4
 //! history do not decide the result. Where `hugo` is installed, the same Markdown pages are
 //! built with Hugo in the same run, and `cp -r` of trailmap's output gives the floor.
 //! Not a timed test: numbers are reported, never asserted.
@@ -56,18 +58,23 @@ fn main() {
         let out = |tag: &str| work.path().join(format!("out-{n}-{tag}"));
         let cache = site.join(".trailmap-cache");
 
-        let no_png = median(runs, || {
-            let o = out("nopng");
-            let _ = std::fs::remove_dir_all(&o);
-            build(&site, &o, &["--no-png"])
-        });
+        // each cold PNG build beside a build without PNGs: their difference is the PNGs' cost
+        let (no_png, cold_png, png_ms) = paired(
+            runs,
+            || {
+                let o = out("nopng");
+                let _ = std::fs::remove_dir_all(&o);
+                build(&site, &o, &["--no-png"])
+            },
+            || {
+                let o = out("png");
+                let _ = std::fs::remove_dir_all(&o);
+                let _ = std::fs::remove_dir_all(&cache);
+                build(&site, &o, &[])
+            },
+            |without, with| (with.cpu - without.cpu).max(0.0) * 1000.0 / n as f64,
+        );
         rows.push((format!("{n} journeys: cold build, no PNG"), no_png, pages));
-        let cold_png = median(runs, || {
-            let o = out("png");
-            let _ = std::fs::remove_dir_all(&o);
-            let _ = std::fs::remove_dir_all(&cache);
-            build(&site, &o, &[])
-        });
         rows.push((
             format!("{n} journeys: cold build, PNG (cold cache)"),
             cold_png,
@@ -95,12 +102,29 @@ fn main() {
             pages,
         ));
         lines.push(format!(
-            "{n} journeys: cold PNG cost {:.1} ms per map (CPU, both cores)",
-            (cold_png.cpu - no_png.cpu).max(0.0) * 1000.0 / n as f64
+            "{n} journeys: cold PNG cost {png_ms:.1} ms per map (CPU, both cores; median of {runs} side-by-side pairs)"
         ));
         if n == sizes[0] {
             lines.push(one_map_svg(&site));
         }
+    }
+
+    // how the cost grows: the two largest sites built without PNGs, one after the other
+    if let [.., small, large] = sizes[..] {
+        let build_n = |n: usize| {
+            let o = work.path().join(format!("out-{n}-nopng"));
+            let _ = std::fs::remove_dir_all(&o);
+            build(&work.path().join(format!("site-{n}")), &o, &["--no-png"])
+        };
+        let (_, _, growth) = paired(
+            runs,
+            || build_n(small),
+            || build_n(large),
+            |s, l| l.wall / s.wall,
+        );
+        lines.push(format!(
+            "{large} journeys take {growth:.2}× the time of {small} (no PNG; median of {runs} side-by-side pairs)"
+        ));
     }
 
     for &p in &page_sizes {
@@ -116,24 +140,28 @@ fn main() {
         )
         .expect("generate");
         let out = work.path().join(format!("pages-out-{p}"));
-        let ours = median(runs, || {
-            let _ = std::fs::remove_dir_all(&out);
-            build(&site, &out, &["--no-png"])
-        });
+        // each build, then a copy of what it wrote
+        let (ours, copy, floor) = paired(
+            runs,
+            || {
+                let _ = std::fs::remove_dir_all(&out);
+                build(&site, &out, &["--no-png"])
+            },
+            || {
+                let target = work.path().join(format!("pages-copy-{p}"));
+                let _ = std::fs::remove_dir_all(&target);
+                time(Command::new("cp").arg("-r").arg(&out).arg(&target))
+            },
+            |ours, copy| ours.wall / copy.wall,
+        );
         rows.push((format!("{p} Markdown pages: trailmap"), ours, p));
-        let copy = median(runs, || {
-            let target = work.path().join(format!("pages-copy-{p}"));
-            let _ = std::fs::remove_dir_all(&target);
-            time(Command::new("cp").arg("-r").arg(&out).arg(&target))
-        });
         rows.push((
             format!("{p} Markdown pages: cp -r of the output (floor)"),
             copy,
             p,
         ));
         lines.push(format!(
-            "{p} pages: trailmap at {:.2}× the cp -r floor",
-            ours.wall / copy.wall
+            "{p} pages: trailmap at {floor:.2}× the cp -r floor (median of {runs} side-by-side pairs)"
         ));
         if let Some(hugo_site) = hugo_site(&site, work.path(), p) {
             let hugo = median(runs, || {
@@ -178,6 +206,28 @@ fn one_map_svg(site: &Path) -> String {
         "one map as SVG: {:.2} ms (mean of {maps} maps × 5 rounds, one thread, in process)",
         per_map.as_secs_f64() * 1000.0
     )
+}
+
+/// `a` then `b`, `runs` times: the median run of each, and the median over the pairs of
+/// `f(a, b)`. A ratio or difference of two runs made side by side does not move with the
+/// machine's speed, which drifts by a fifth or more over minutes, as one of two medians
+/// taken minutes apart does.
+fn paired(
+    runs: usize,
+    mut a: impl FnMut() -> Run,
+    mut b: impl FnMut() -> Run,
+    f: impl Fn(&Run, &Run) -> f64,
+) -> (Run, Run, f64) {
+    let pairs: Vec<(Run, Run)> = (0..runs).map(|_| (a(), b())).collect();
+    let mut values: Vec<f64> = pairs.iter().map(|(x, y)| f(x, y)).collect();
+    values.sort_by(f64::total_cmp);
+    let each = |pick: fn(&(Run, Run)) -> Run| {
+        let mut all: Vec<Run> = pairs.iter().map(pick).collect();
+        all.sort_by(|a, b| a.wall.total_cmp(&b.wall));
+        all[all.len() / 2]
+    };
+    let (first, second) = (each(|p| p.0), each(|p| p.1));
+    (first, second, values[values.len() / 2])
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Run) -> Run {
