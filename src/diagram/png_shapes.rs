@@ -479,15 +479,17 @@ impl Ink {
             return fill(pixels, self.rgba);
         }
         let paint = self.at(a);
-        let (mut under, mut over) = (None, [0u8; 4]);
+        let word = |px: &[u8]| u32::from_le_bytes(px.try_into().expect("4 bytes"));
+        // pixels are read and written as words; `under` starts as no pixel's value
+        let mut under = pixels.get(..4).map_or(0, |px| !word(px));
+        let mut over = 0;
         for px in pixels.chunks_exact_mut(4) {
-            if under == Some([px[0], px[1], px[2], px[3]]) {
-                px.copy_from_slice(&over);
-                continue;
+            let now = word(px);
+            if now != under {
+                under = now;
+                over = paint.over_word(now);
             }
-            under = Some([px[0], px[1], px[2], px[3]]);
-            paint.over(px);
-            over = [px[0], px[1], px[2], px[3]];
+            px.copy_from_slice(&over.to_le_bytes());
         }
     }
 
@@ -519,11 +521,19 @@ impl Paint {
     /// Source-over onto one premultiplied RGBA pixel: each channel becomes
     /// round((colour × a + channel × (255 − a)) / 255).
     fn over(&self, px: &mut [u8]) {
+        let now = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
+        px.copy_from_slice(&self.over_word(now).to_le_bytes());
+    }
+
+    /// `over` on a pixel held as a little-endian word.
+    fn over_word(&self, px: u32) -> u32 {
         const LOW: u64 = 0x00FF_00FF_00FF_00FF;
-        let x = self.src + spread([px[0], px[1], px[2], px[3]]) * self.keep + 0x0080_0080_0080_0080;
+        let x = self.src + spread(px.to_le_bytes()) * self.keep + 0x0080_0080_0080_0080;
         // x / 255, rounded, exactly, for every x up to 255 × 255 + 128
         let q = ((x + ((x >> 8) & LOW)) >> 8) & LOW;
-        px.copy_from_slice(&[q as u8, (q >> 16) as u8, (q >> 32) as u8, (q >> 48) as u8]);
+        // the four 16-bit lanes' low bytes, side by side
+        let pairs = q | (q >> 8);
+        ((pairs & 0xFFFF) | ((pairs >> 16) & 0xFFFF_0000)) as u32
     }
 }
 
