@@ -70,6 +70,22 @@ pub(crate) struct Site {
     pub unloaded: Vec<String>,
 }
 
+impl Site {
+    /// The journey with this id. `load` keeps journeys sorted by id (and `serve` replaces
+    /// one only by a journey of the same id), so this is a binary search, and finds the
+    /// first of two maps that share an id, as a scan would.
+    pub(crate) fn journey(&self, id: &str) -> Option<&Loaded<Journey>> {
+        let i = self.journeys.partition_point(|j| j.item.id.as_str() < id);
+        self.journeys.get(i).filter(|j| j.item.id == id)
+    }
+
+    /// The persona with this id; personas are sorted by id as journeys are.
+    pub(crate) fn persona(&self, id: &str) -> Option<&Loaded<Persona>> {
+        let i = self.personas.partition_point(|p| p.item.id.as_str() < id);
+        self.personas.get(i).filter(|p| p.item.id == id)
+    }
+}
+
 /// Where a site's files come from: the site folder, or texts already in memory. The fuzz
 /// targets use the latter, so they run the very loader a build runs, without touching disk.
 pub(crate) enum Files<'a> {

@@ -14,11 +14,14 @@ use jiff::civil::Date;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// (current, future) pairs, by the current map's id.
-pub(crate) fn pairs(site: &Site) -> Vec<(&Loaded<Journey>, &Loaded<Journey>)> {
+pub(crate) fn pairs<'a>(
+    site: &'a Site,
+    links: &Links<'a>,
+) -> Vec<(&'a Loaded<Journey>, &'a Loaded<Journey>)> {
     site.journeys
         .iter()
         .filter(|j| j.item.state == JourneyState::Current)
-        .filter_map(|j| partner(site, &j.item).map(|f| (j, f)))
+        .filter_map(|j| links.partner(&j.item).map(|f| (j, f)))
         .filter(|(_, f)| f.item.state == JourneyState::Future)
         .collect()
 }

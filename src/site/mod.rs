@@ -111,6 +111,7 @@ fn render_into(
             .map(|j| (j.item.id.clone(), OnceLock::new()))
             .collect(),
         headers: Mutex::new(BTreeMap::new()),
+        links: Links::of(site),
     };
     // Pages are independent: render them on every core, the site-wide pages beside the
     // journeys'. Each goes to the sink as it is made; what reaches the disk never depends on
@@ -271,6 +272,7 @@ struct Renderer<'a> {
     cards: BTreeMap<String, OnceLock<Card>>,
     /// The site header per (root, nav section), drawn the first time a page needs it.
     headers: Mutex<BTreeMap<(String, String), minijinja::Value>>,
+    links: Links<'a>,
 }
 
 impl Renderer<'_> {
@@ -523,19 +525,19 @@ impl Renderer<'_> {
             evidence: j.evidence.iter().map(evidence_view).collect(),
             stages: stage_views(site, j),
             transitions: transition_views(site, j),
-            compares_with: partner(site, j).map(|o| self.card(site, &o.item)),
+            compares_with: self.links.partner(j).map(|o| self.card(site, &o.item)),
             parent: j
                 .parent
                 .as_ref()
-                .and_then(|p| site.journeys.iter().find(|o| o.item.id == *p))
+                .and_then(|p| site.journey(p))
                 .map(|o| Link {
                     title: o.item.title.clone(),
                     href: journey_href(&o.item.id),
                 }),
-            children: site
-                .journeys
+            children: self
+                .links
+                .children(id)
                 .iter()
-                .filter(|o| o.item.parent.as_deref() == Some(id))
                 .map(|o| Link {
                     title: o.item.title.clone(),
                     href: journey_href(&o.item.id),
@@ -552,10 +554,10 @@ impl Renderer<'_> {
         let p = &loaded.item;
         let path = persona_href(&p.id);
         let page = self.page(&path, &p.name, &p.summary, "personas");
-        let journeys = site
-            .journeys
+        let journeys = self
+            .links
+            .journeys_of(&p.id)
             .iter()
-            .filter(|j| j.item.personas.contains(&p.id))
             .map(|j| self.card(site, &j.item))
             .collect();
         let ctx = PersonaContext {

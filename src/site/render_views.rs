@@ -137,7 +137,7 @@ impl Renderer<'_> {
 
     fn compare_pages(&self, site: &Site) {
         let (info, today) = (self.info, self.opts.today);
-        let pairs = compare::pairs(site);
+        let pairs = compare::pairs(site, &self.links);
         for (cur, fut) in &pairs {
             let path = compare::compare_href(&cur.item.id);
             let title = format!("{} — current vs future", cur.item.title);

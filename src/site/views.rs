@@ -9,6 +9,7 @@ use crate::load::{Loaded, Site};
 use crate::markdown;
 use crate::model::*;
 use jiff::civil::Date;
+use std::collections::BTreeMap;
 
 /// Signed score as on the map: "+1", "0", "−2" (a real minus sign).
 pub(crate) fn score_label(v: i32) -> String {
@@ -102,12 +103,7 @@ fn steps(j: &Journey) -> impl Iterator<Item = &Step> {
 pub(crate) fn journey_personas<'a>(site: &'a Site, j: &Journey) -> Vec<&'a Persona> {
     j.personas
         .iter()
-        .filter_map(|id| {
-            site.personas
-                .iter()
-                .find(|p| p.item.id == *id)
-                .map(|p| &p.item)
-        })
+        .filter_map(|id| site.persona(id).map(|p| &p.item))
         .collect()
 }
 
@@ -249,9 +245,7 @@ fn step_view(site: &Site, j: &Journey, step: &Step, number: usize) -> StepView {
             .iter()
             .map(|(id, v)| {
                 let name = site
-                    .personas
-                    .iter()
-                    .find(|p| p.item.id == *id)
+                    .persona(id)
                     .map_or(id.as_str(), |p| p.item.name.as_str());
                 (name.to_string(), score_label(*v))
             })
@@ -397,14 +391,61 @@ pub(crate) fn transition_views(site: &Site, j: &Journey) -> Vec<TransitionView> 
         .collect()
 }
 
-/// The map paired with this one: the one it names, or the one that names it.
-pub(crate) fn partner<'a>(site: &'a Site, j: &Journey) -> Option<&'a Loaded<Journey>> {
-    match &j.compares_with {
-        Some(id) => site.journeys.iter().find(|o| o.item.id == *id),
-        None => site
-            .journeys
-            .iter()
-            .find(|o| o.item.compares_with.as_deref() == Some(&j.id)),
+/// The links between maps, both ways: made once per render, so that finding the map that
+/// names another, or a map's children, is a lookup and not a scan of every map for each
+/// map (quadratic: at 5,000 maps, 25 million comparisons per question).
+pub(crate) struct Links<'a> {
+    site: &'a Site,
+    /// Per map id, the first map that names it as `compares_with`.
+    named_by: BTreeMap<&'a str, &'a Loaded<Journey>>,
+    /// Per map id, the maps that name it as their `parent`, in site order.
+    children: BTreeMap<&'a str, Vec<&'a Loaded<Journey>>>,
+    /// Per persona id, the maps made for that persona, in site order.
+    by_persona: BTreeMap<&'a str, Vec<&'a Loaded<Journey>>>,
+}
+
+impl<'a> Links<'a> {
+    pub(crate) fn of(site: &'a Site) -> Links<'a> {
+        let (mut named_by, mut children) = (BTreeMap::new(), BTreeMap::<_, Vec<_>>::new());
+        let mut by_persona = BTreeMap::<_, Vec<_>>::new();
+        for o in &site.journeys {
+            for (i, id) in o.item.personas.iter().enumerate() {
+                // a persona named twice lists the map once
+                if !o.item.personas[..i].contains(id) {
+                    by_persona.entry(id.as_str()).or_default().push(o);
+                }
+            }
+            if let Some(id) = o.item.compares_with.as_deref() {
+                named_by.entry(id).or_insert(o);
+            }
+            if let Some(id) = o.item.parent.as_deref() {
+                children.entry(id).or_default().push(o);
+            }
+        }
+        Links {
+            site,
+            named_by,
+            children,
+            by_persona,
+        }
+    }
+
+    /// The map paired with this one: the one it names, or the one that names it.
+    pub(crate) fn partner(&self, j: &Journey) -> Option<&'a Loaded<Journey>> {
+        match &j.compares_with {
+            Some(id) => self.site.journey(id),
+            None => self.named_by.get(j.id.as_str()).copied(),
+        }
+    }
+
+    /// The maps that name the map `id` as their parent.
+    pub(crate) fn children(&self, id: &str) -> &[&'a Loaded<Journey>] {
+        self.children.get(id).map_or(&[], Vec::as_slice)
+    }
+
+    /// The maps made for the persona `id`.
+    pub(crate) fn journeys_of(&self, id: &str) -> &[&'a Loaded<Journey>] {
+        self.by_persona.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -474,5 +515,69 @@ mod tests {
         assert_eq!(emotion_class(3, &s), "emo-zero");
         assert_eq!(emotion_class(5, &s), "emo-pos2");
         assert_eq!(display_date(Date::new(2025, 11, 3).unwrap()), "3 Nov 2025");
+    }
+
+    /// The lookups answer what a scan of every map answers: on the example site, and on
+    /// it with maps whose links cross (a parent with two children, a map named by two,
+    /// a persona named twice, a missing id).
+    #[test]
+    fn links_and_lookups_agree_with_a_scan() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("example-site");
+        let (site, _) = crate::load::load(&root);
+        let mut site = site.expect("the example site loads");
+        let ids: Vec<String> = site.journeys.iter().map(|j| j.item.id.clone()).collect();
+        let persona = site.personas[0].item.id.clone();
+        for (k, j) in site.journeys.iter_mut().enumerate() {
+            if k > 0 {
+                j.item.parent = Some(ids[0].clone());
+            }
+            if k >= 2 {
+                j.item.compares_with = Some(ids[1].clone());
+            }
+            j.item.personas = vec![persona.clone(), persona.clone(), "nobody".into()];
+        }
+        let links = Links::of(&site);
+        let name = |o: Option<&Loaded<Journey>>| o.map(|o| o.item.id.clone());
+        let names = |v: Vec<&Loaded<Journey>>| -> Vec<String> {
+            v.iter().map(|o| o.item.id.clone()).collect()
+        };
+        for j in &site.journeys {
+            let j = &j.item;
+            let scanned = match &j.compares_with {
+                Some(id) => site.journeys.iter().find(|o| o.item.id == *id),
+                None => site
+                    .journeys
+                    .iter()
+                    .find(|o| o.item.compares_with.as_deref() == Some(&j.id)),
+            };
+            assert_eq!(name(links.partner(j)), name(scanned), "{}", j.id);
+            let children: Vec<_> = site
+                .journeys
+                .iter()
+                .filter(|o| o.item.parent.as_deref() == Some(&j.id))
+                .collect();
+            assert_eq!(names(links.children(&j.id).to_vec()), names(children));
+            assert_eq!(name(site.journey(&j.id)), Some(j.id.clone()));
+        }
+        assert!(links.children(&ids[0]).len() >= 2, "the test has a parent");
+        for p in site
+            .personas
+            .iter()
+            .map(|p| p.item.id.as_str())
+            .chain(["nobody", "zz"])
+        {
+            let scanned: Vec<_> = site
+                .journeys
+                .iter()
+                .filter(|j| j.item.personas.iter().any(|x| x == p))
+                .collect();
+            assert_eq!(names(links.journeys_of(p).to_vec()), names(scanned), "{p}");
+            let found = site.personas.iter().find(|x| x.item.id == p);
+            assert_eq!(
+                site.persona(p).map(|x| &x.item.id),
+                found.map(|x| &x.item.id)
+            );
+        }
+        assert!(site.journey("").is_none() && site.journey("zzz").is_none());
     }
 }
