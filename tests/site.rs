@@ -440,23 +440,26 @@ fn check_reports_all_problems_in_one_run() {
     assert!(err.contains("did you mean `maya`?"), "{err}");
 }
 
+/// Builds `site` (without PNGs, into its `public/`) with `text` as its own template `name`.
+fn build_with_template(site: &Path, name: &str, text: &str) -> std::process::Output {
+    let templates = site.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    std::fs::write(templates.join(name), text).unwrap();
+    trailmap([
+        "build".as_ref(),
+        site.as_os_str(),
+        "--no-png".as_ref(),
+        "-o".as_ref(),
+        site.join("public").as_os_str(),
+    ])
+}
+
 #[test]
 fn a_site_template_overrides_the_theme_and_its_mistakes_point_at_it() {
     let (_dir, site) = site_copy("example-site");
-    let templates = site.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
     let out = site.join("public");
     // Builds the site with `template` as its own page.html.
-    let build = |template: &str| {
-        std::fs::write(templates.join("page.html"), template).unwrap();
-        trailmap([
-            "build".as_ref(),
-            site.as_os_str(),
-            "--no-png".as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
-    };
+    let build = |template: &str| build_with_template(&site, "page.html", template);
     // A page template of the site's own, using the theme's macros and base.
     let o = build(
         "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n\
@@ -512,19 +515,8 @@ fn the_site_header_is_drawn_for_each_pages_root_and_nav_section() {
         "---\ntitle: Notes\n---\n\nJust notes.\n",
     )
     .unwrap();
-    let templates = site.join("templates");
-    std::fs::create_dir_all(&templates).unwrap();
     let out = site.join("public");
-    let build = |header: &str| {
-        std::fs::write(templates.join("header.html"), header).unwrap();
-        trailmap([
-            "build".as_ref(),
-            site.as_os_str(),
-            "--no-png".as_ref(),
-            "-o".as_ref(),
-            out.as_os_str(),
-        ])
-    };
+    let build = |header: &str| build_with_template(&site, "header.html", header);
     let o = build(
         "<header class=\"site-header\" data-root=\"{{ page.root }}\" data-section=\"{{ page.section }}\">\
          {% for link in site.nav %}<a href=\"{{ page.root }}{{ link.href }}\"\
