@@ -6,8 +6,8 @@
 //! median of `--runs` runs; CPU is user + system time of the build process, memory its peak
 //! resident size. What the goals compare (a cold PNG build less one without PNGs; trailmap
 //! against `cp -r`; the largest site against the next) is measured in side-by-side pairs,
-//! and the median over the pairs is reported. Work happens on tmpfs (/dev/shm) when there is one, so disk caches and ext4
-//! history do not decide the result. Where `hugo` is installed, the same Markdown pages are
+//! and the median over the pairs is reported. Work happens on tmpfs (/dev/shm) when there
+//! is one, so disk caches and ext4 history do not decide the result. Where `hugo` is installed, the same Markdown pages are
 //! built with Hugo in the same run, and `cp -r` of trailmap's output gives the floor.
 //! Not a timed test: numbers are reported, never asserted.
 
@@ -61,16 +61,10 @@ fn main() {
         // each cold PNG build beside a build without PNGs: their difference is the PNGs' cost
         let (no_png, cold_png, png_ms) = paired(
             runs,
+            || fresh_build(&site, &out("nopng"), &["--no-png"]),
             || {
-                let o = out("nopng");
-                let _ = std::fs::remove_dir_all(&o);
-                build(&site, &o, &["--no-png"])
-            },
-            || {
-                let o = out("png");
-                let _ = std::fs::remove_dir_all(&o);
                 let _ = std::fs::remove_dir_all(&cache);
-                build(&site, &o, &[])
+                fresh_build(&site, &out("png"), &[])
             },
             |without, with| (with.cpu - without.cpu).max(0.0) * 1000.0 / n as f64,
         );
@@ -80,11 +74,7 @@ fn main() {
             cold_png,
             pages,
         ));
-        let warm_png = median(runs, || {
-            let o = out("png-warm");
-            let _ = std::fs::remove_dir_all(&o);
-            build(&site, &o, &[])
-        });
+        let warm_png = median(runs, || fresh_build(&site, &out("png-warm"), &[]));
         rows.push((
             format!("{n} journeys: fresh output, PNG (warm cache)"),
             warm_png,
@@ -112,9 +102,12 @@ fn main() {
     // how the cost grows: the two largest sites built without PNGs, one after the other
     if let [.., small, large] = sizes[..] {
         let build_n = |n: usize| {
-            let o = work.path().join(format!("out-{n}-nopng"));
-            let _ = std::fs::remove_dir_all(&o);
-            build(&work.path().join(format!("site-{n}")), &o, &["--no-png"])
+            let at = |name: String| work.path().join(name);
+            fresh_build(
+                &at(format!("site-{n}")),
+                &at(format!("out-{n}-nopng")),
+                &["--no-png"],
+            )
         };
         let (_, _, growth) = paired(
             runs,
@@ -143,10 +136,7 @@ fn main() {
         // each build, then a copy of what it wrote
         let (ours, copy, floor) = paired(
             runs,
-            || {
-                let _ = std::fs::remove_dir_all(&out);
-                build(&site, &out, &["--no-png"])
-            },
+            || fresh_build(&site, &out, &["--no-png"]),
             || {
                 let target = work.path().join(format!("pages-copy-{p}"));
                 let _ = std::fs::remove_dir_all(&target);
@@ -185,6 +175,12 @@ fn main() {
         }
     }
     print_and_save(&rows, &lines);
+}
+
+/// `build` into an output folder that does not exist yet.
+fn fresh_build(site: &Path, out: &Path, extra: &[&str]) -> Run {
+    let _ = std::fs::remove_dir_all(out);
+    build(site, out, extra)
 }
 
 fn build(site: &Path, out: &Path, extra: &[&str]) -> Run {

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 /// writes, no PNG), `rounds` times over after one round to warm up; returns how many maps
 /// a round draws and the mean wall time of one map, on one thread.
 pub fn svg_per_map(root: &Path, rounds: usize) -> Result<(usize, Duration), String> {
-    let (site, problems) = crate::pipeline::load_checked(root, jiff::civil::date(2026, 1, 1));
+    let today = jiff::civil::date(2026, 1, 1);
+    let (site, problems) = crate::pipeline::load_checked(root, today);
     let site =
         site.ok_or_else(|| format!("{} problems loading {}", problems.len(), root.display()))?;
-    let today = jiff::civil::date(2026, 1, 1);
     let round = || {
         site.journeys
             .iter()

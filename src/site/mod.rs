@@ -313,10 +313,21 @@ impl Renderer<'_> {
             .push(d);
     }
 
-    /// Where a page lives and how it links back to the root. `section` is a nav section
-    /// (free pages: `free_page`).
+    /// Where a page lives and how it links back to the root.
     fn page(&self, path: &str, title: &str, description: &str, section: &str) -> PageInfo {
         let root = "../".repeat(path.matches('/').count());
+        self.page_at(path, title, description, section, root)
+    }
+
+    /// `page`, with the path back to the root given (the 404 page's is absolute).
+    fn page_at(
+        &self,
+        path: &str,
+        title: &str,
+        description: &str,
+        section: &str,
+        root: String,
+    ) -> PageInfo {
         PageInfo {
             title: title.to_string(),
             description: description.to_string(),
@@ -333,6 +344,14 @@ impl Renderer<'_> {
     /// `header.html` once per pair and shared: every page has one, and its nav loop cost a
     /// Markdown page's template as much as all the rest of it (callgrind).
     fn header(&self, root: &str, section: &str) -> minijinja::Value {
+        // the header tells sections apart only as far as the nav (and the 404 page) does:
+        // the free pages outside the nav share one drawing
+        let in_nav = self.info.nav.iter().any(|l| l.section == section);
+        let section = if in_nav || section == "404" {
+            section
+        } else {
+            ""
+        };
         let mut headers = self.headers.lock().unwrap_or_else(|p| p.into_inner());
         let key = (root.to_string(), section.to_string());
         if let Some(header) = headers.get(&key) {
@@ -574,18 +593,12 @@ impl Renderer<'_> {
         let path = format!("{}.html", p.slug);
         let title = page_title(p);
         let rendered = markdown::render_page(&p.body);
-        let mut page = self.page(
+        let page = self.page(
             &path,
             &title,
             p.meta.description.as_deref().unwrap_or_default(),
-            "",
+            &p.slug,
         );
-        // its own section, though the header is the one for pages outside the nav unless
-        // the page is in it
-        if self.info.nav.iter().any(|l| l.section == p.slug) {
-            page.header = self.header(&page.root, &p.slug);
-        }
-        page.section = p.slug.clone();
         let ctx = MarkdownContext {
             site: self.info,
             page,
@@ -605,9 +618,7 @@ impl Renderer<'_> {
             .and_then(|b| b.split_once("://").map(|(_, rest)| rest))
             .and_then(|rest| rest.find('/').map(|i| rest[i..].to_string()))
             .unwrap_or_else(|| "/".into());
-        let mut page = self.page("404.html", "Page not found", "", "404");
-        page.header = self.header(&root, "404");
-        page.root = root;
+        let mut page = self.page_at("404.html", "Page not found", "", "404", root);
         page.canonical = None;
         let ctx = PlainContext {
             site: self.info,
