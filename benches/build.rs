@@ -96,6 +96,7 @@ fn main() {
         ));
         if n == sizes[0] {
             lines.push(one_map_svg(&site));
+            lines.push(one_map_png(&site));
         }
     }
 
@@ -115,8 +116,18 @@ fn main() {
             || build_n(large),
             |s, l| l.wall / s.wall,
         );
+        let (s, l) = (
+            rows.iter()
+                .find(|r| r.0 == format!("{small} journeys: cold build, no PNG")),
+            rows.iter()
+                .find(|r| r.0 == format!("{large} journeys: cold build, no PNG")),
+        );
+        let cpu = match (s, l) {
+            (Some(s), Some(l)) => format!(", CPU {:.2}× in the medians above", l.1.cpu / s.1.cpu),
+            _ => String::new(),
+        };
         lines.push(format!(
-            "{large} journeys take {growth:.2}× the time of {small} (no PNG; median of {runs} side-by-side pairs)"
+            "{large} journeys take {growth:.2}× the time of {small} (no PNG; wall, median of {runs} side-by-side pairs{cpu})"
         ));
     }
 
@@ -200,6 +211,16 @@ fn one_map_svg(site: &Path) -> String {
     let (maps, per_map) = trailmap::bench::svg_per_map(site, 5).expect("draw the maps");
     format!(
         "one map as SVG: {:.2} ms (mean of {maps} maps × 5 rounds, one thread, in process)",
+        per_map.as_secs_f64() * 1000.0
+    )
+}
+
+/// What drawing and encoding one map's PNG costs on one core, measured in this process:
+/// every map of `site` once, cold (no cache), without writing files.
+fn one_map_png(site: &Path) -> String {
+    let (maps, per_map) = trailmap::bench::png_per_map(site).expect("draw the PNGs");
+    format!(
+        "one map as PNG, cold: {:.1} ms (mean of {maps} maps, one thread, in process, no file written)",
         per_map.as_secs_f64() * 1000.0
     )
 }

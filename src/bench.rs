@@ -4,18 +4,23 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+/// The date the maps are drawn as of (a map's review age shows in it).
+const TODAY: jiff::civil::Date = jiff::civil::date(2026, 1, 1);
+
+fn load(root: &Path) -> Result<crate::load::Site, String> {
+    let (site, problems) = crate::pipeline::load_checked(root, TODAY);
+    site.ok_or_else(|| format!("{} problems loading {}", problems.len(), root.display()))
+}
+
 /// Draws every journey map of the site at `root` as SVG text (what `trailmap render`
 /// writes, no PNG), `rounds` times over after one round to warm up; returns how many maps
 /// a round draws and the mean wall time of one map, on one thread.
 pub fn svg_per_map(root: &Path, rounds: usize) -> Result<(usize, Duration), String> {
-    let today = jiff::civil::date(2026, 1, 1);
-    let (site, problems) = crate::pipeline::load_checked(root, today);
-    let site =
-        site.ok_or_else(|| format!("{} problems loading {}", problems.len(), root.display()))?;
+    let site = load(root)?;
     let round = || {
         site.journeys
             .iter()
-            .map(|j| crate::site::journey_svg(&site, &j.item, today).len())
+            .map(|j| crate::site::journey_svg(&site, &j.item, TODAY).len())
             .sum::<usize>()
     };
     std::hint::black_box(round());
@@ -25,4 +30,23 @@ pub fn svg_per_map(root: &Path, rounds: usize) -> Result<(usize, Duration), Stri
     }
     let maps = site.journeys.len();
     Ok((maps, start.elapsed() / (maps.max(1) * rounds.max(1)) as u32))
+}
+
+/// Draws and encodes the PNG of every journey map of the site at `root` once, on one
+/// thread, as a cold build does (no cache; the glyph and icon masks a process builds as it
+/// goes are built here too); returns how many maps it drew and the mean wall time of one.
+/// A build's cold PNG cost, measured as the difference of two builds, also takes in writing
+/// the files and the other threads' work beside it; this is the drawing alone, on one core.
+pub fn png_per_map(root: &Path) -> Result<(usize, Duration), String> {
+    let site = load(root)?;
+    let svgs: Vec<String> = site
+        .journeys
+        .iter()
+        .map(|j| crate::site::journey_svg(&site, &j.item, TODAY))
+        .collect();
+    let start = Instant::now();
+    for svg in &svgs {
+        std::hint::black_box(crate::site::png_cache::png(svg, None)?);
+    }
+    Ok((svgs.len(), start.elapsed() / svgs.len().max(1) as u32))
 }
