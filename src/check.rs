@@ -327,10 +327,11 @@ impl Checker<'_> {
         let (item, src) = (&j.item, &j.src);
         let site = self.site;
         self.id_syntax(src, path!["id"], &item.id);
-        let persona_ids: Vec<&str> = site.personas.iter().map(|p| p.item.id.as_str()).collect();
+        // lookups by id, not scans: a scan per map made checking grow with the square of
+        // the number of maps
         for (i, p) in item.personas.iter().enumerate() {
-            if !persona_ids.contains(&p.as_str()) && !site.unloaded.contains(p) {
-                let hint = suggest(p, persona_ids.iter().copied());
+            if site.persona(p).is_none() && !site.unloaded.contains(p) {
+                let hint = suggest(p, site.personas.iter().map(|p| p.item.id.as_str()));
                 self.err(
                     src,
                     path!["personas", i],
@@ -340,7 +341,6 @@ impl Checker<'_> {
                 );
             }
         }
-        let journey_ids: Vec<&str> = site.journeys.iter().map(|j| j.item.id.as_str()).collect();
         for (key, value) in [
             ("compares_with", &item.compares_with),
             ("parent", &item.parent),
@@ -354,8 +354,8 @@ impl Checker<'_> {
                     format!("`{key}` names this journey itself"),
                     None,
                 );
-            } else if !journey_ids.contains(&v.as_str()) && !site.unloaded.contains(v) {
-                let hint = suggest(v, journey_ids.iter().copied());
+            } else if site.journey(v).is_none() && !site.unloaded.contains(v) {
+                let hint = suggest(v, site.journeys.iter().map(|j| j.item.id.as_str()));
                 self.err(
                     src,
                     path![key],
