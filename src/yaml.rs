@@ -190,37 +190,46 @@ fn inside(text: &str, mut err: YamlError) -> YamlError {
 const MAX_FLOW_DEPTH: usize = 64;
 
 fn too_deep(text: &str) -> Result<(), YamlError> {
-    let (mut depth, mut line, mut col) = (0usize, 1usize, 0usize);
-    let mut quote: Option<char> = None;
-    let mut comment = false;
-    for c in text.chars() {
-        col += 1;
-        match (c, quote) {
-            // An apostrophe in a plain scalar ("Maya's") is not a quote: never carry one over.
-            ('\n', _) => (line, col, comment, quote) = (line + 1, 0, false, None),
-            (_, _) if comment => {}
-            (q, Some(open)) if q == open => quote = None,
-            (_, Some(_)) => {}
-            ('"' | '\'', None) => quote = Some(c),
-            ('#', None) => comment = true,
-            ('[' | '{', None) => {
-                depth += 1;
-                if depth > MAX_FLOW_DEPTH {
-                    return Err(YamlError {
-                        line,
-                        col,
-                        code: "yaml-too-deep",
-                        message: format!(
-                            "lists and mappings nest more than {MAX_FLOW_DEPTH} deep here"
-                        ),
-                        hint: Some(
-                            "no trailmap file needs this; check for a runaway `[` or `{`".into(),
-                        ),
-                    });
+    let mut depth = 0usize;
+    for (index, line) in text.split('\n').enumerate() {
+        // a line without brackets leaves the depth as it was (quotes and comments end with
+        // their line): most lines are skipped at the speed of one pass over their bytes
+        let brackets = line
+            .bytes()
+            .fold(false, |any, b| any | matches!(b, b'[' | b'{' | b']' | b'}'));
+        if !brackets {
+            continue;
+        }
+        // bytes, not chars: every byte of a multi-byte character is above ASCII
+        let mut quote: Option<u8> = None;
+        for (at, &c) in line.as_bytes().iter().enumerate() {
+            match (c, quote) {
+                // An apostrophe in a plain scalar ("Maya's") is not a quote: never carry one
+                // over to the next line.
+                (q, Some(open)) if q == open => quote = None,
+                (_, Some(_)) => {}
+                (b'"' | b'\'', None) => quote = Some(c),
+                (b'#', None) => break,
+                (b'[' | b'{', None) => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Err(YamlError {
+                            line: index + 1,
+                            col: line[..at].chars().count() + 1,
+                            code: "yaml-too-deep",
+                            message: format!(
+                                "lists and mappings nest more than {MAX_FLOW_DEPTH} deep here"
+                            ),
+                            hint: Some(
+                                "no trailmap file needs this; check for a runaway `[` or `{`"
+                                    .into(),
+                            ),
+                        });
+                    }
                 }
+                (b']' | b'}', None) => depth = depth.saturating_sub(1),
+                _ => {}
             }
-            (']' | '}', None) => depth = depth.saturating_sub(1),
-            _ => {}
         }
     }
     Ok(())
@@ -676,6 +685,32 @@ mod tests {
         // brackets inside quotes and comments do not count
         let ok = format!("title: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200));
         assert!(from_str::<Doc>(&ok).is_ok());
+        // as deep as allowed is parsed (and fails only for its type), one more is refused;
+        // more brackets than that side by side are not deep
+        let code = |n: usize| {
+            let text = format!("title: {}x{}\n", "[".repeat(n), "]".repeat(n));
+            from_str::<Doc>(&text).unwrap_err().code
+        };
+        assert_ne!(code(MAX_FLOW_DEPTH), "yaml-too-deep");
+        assert_eq!(code(MAX_FLOW_DEPTH + 1), "yaml-too-deep");
+        let flat = format!("title: x # {}\n", "[a] ".repeat(2 * MAX_FLOW_DEPTH));
+        assert!(from_str::<Doc>(&flat).is_ok());
+        let lists = format!(
+            "title: x\nnotes: [{}]\n",
+            vec!["[a]"; 2 * MAX_FLOW_DEPTH].join(", ")
+        );
+        assert_ne!(from_str::<Doc>(&lists).unwrap_err().code, "yaml-too-deep");
+        // columns count characters, not bytes
+        let text = format!("title: é{}", "[".repeat(100));
+        let err = from_str::<Doc>(&text).unwrap_err();
+        assert_eq!((err.line, err.col), (1, 9 + MAX_FLOW_DEPTH));
+        // depth carries from line to line; a comment or a quote ends with its line
+        let text = format!("title: x # '\nnotes:\n{}", "  [ # ]\n".repeat(70));
+        let err = from_str::<Doc>(&text).unwrap_err();
+        assert_eq!(
+            (err.code, err.line, err.col),
+            ("yaml-too-deep", 3 + MAX_FLOW_DEPTH, 3)
+        );
     }
 
     #[test]
