@@ -59,14 +59,14 @@ fn main() {
         let cache = site.join(".trailmap-cache");
 
         // each cold PNG build beside a build without PNGs: their difference is the PNGs' cost
-        let (no_png, cold_png, png_ms) = paired(
+        let (no_png, cold_png, [png_ms]) = paired(
             runs,
             || fresh_build(&site, &out("nopng"), &["--no-png"]),
             || {
                 let _ = std::fs::remove_dir_all(&cache);
                 fresh_build(&site, &out("png"), &[])
             },
-            |without, with| (with.cpu - without.cpu).max(0.0) * 1000.0 / n as f64,
+            |without, with| [(with.cpu - without.cpu).max(0.0) * 1000.0 / n as f64],
         );
         rows.push((format!("{n} journeys: cold build, no PNG"), no_png, pages));
         rows.push((
@@ -110,24 +110,14 @@ fn main() {
                 &["--no-png"],
             )
         };
-        let (_, _, growth) = paired(
+        let (_, _, [wall, cpu]) = paired(
             runs,
             || build_n(small),
             || build_n(large),
-            |s, l| l.wall / s.wall,
+            |s, l| [l.wall / s.wall, l.cpu / s.cpu],
         );
-        let (s, l) = (
-            rows.iter()
-                .find(|r| r.0 == format!("{small} journeys: cold build, no PNG")),
-            rows.iter()
-                .find(|r| r.0 == format!("{large} journeys: cold build, no PNG")),
-        );
-        let cpu = match (s, l) {
-            (Some(s), Some(l)) => format!(", CPU {:.2}× in the medians above", l.1.cpu / s.1.cpu),
-            _ => String::new(),
-        };
         lines.push(format!(
-            "{large} journeys take {growth:.2}× the time of {small} (no PNG; wall, median of {runs} side-by-side pairs{cpu})"
+            "{large} journeys take {wall:.2}× the time of {small}, {cpu:.2}× the CPU (no PNG; median of {runs} side-by-side pairs)"
         ));
     }
 
@@ -145,7 +135,7 @@ fn main() {
         .expect("generate");
         let out = work.path().join(format!("pages-out-{p}"));
         // each build, then a copy of what it wrote
-        let (ours, copy, floor) = paired(
+        let (ours, copy, [floor]) = paired(
             runs,
             || fresh_build(&site, &out, &["--no-png"]),
             || {
@@ -153,7 +143,7 @@ fn main() {
                 let _ = std::fs::remove_dir_all(&target);
                 time(Command::new("cp").arg("-r").arg(&out).arg(&target))
             },
-            |ours, copy| ours.wall / copy.wall,
+            |ours, copy| [ours.wall / copy.wall],
         );
         rows.push((format!("{p} Markdown pages: trailmap"), ours, p));
         rows.push((
@@ -226,25 +216,29 @@ fn one_map_png(site: &Path) -> String {
 }
 
 /// `a` then `b`, `runs` times: the median run of each, and the median over the pairs of
-/// `f(a, b)`. A ratio or difference of two runs made side by side does not move with the
+/// each of the figures `f(a, b)` gives. A ratio or difference of two runs made side by side does not move with the
 /// machine's speed, which drifts by a fifth or more over minutes, as one of two medians
 /// taken minutes apart does.
-fn paired(
+fn paired<const K: usize>(
     runs: usize,
     mut a: impl FnMut() -> Run,
     mut b: impl FnMut() -> Run,
-    f: impl Fn(&Run, &Run) -> f64,
-) -> (Run, Run, f64) {
+    f: impl Fn(&Run, &Run) -> [f64; K],
+) -> (Run, Run, [f64; K]) {
     let pairs: Vec<(Run, Run)> = (0..runs).map(|_| (a(), b())).collect();
-    let mut values: Vec<f64> = pairs.iter().map(|(x, y)| f(x, y)).collect();
-    values.sort_by(f64::total_cmp);
+    let figures: Vec<[f64; K]> = pairs.iter().map(|(x, y)| f(x, y)).collect();
+    let medians = std::array::from_fn(|k| {
+        let mut values: Vec<f64> = figures.iter().map(|v| v[k]).collect();
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    });
     let each = |pick: fn(&(Run, Run)) -> Run| {
         let mut all: Vec<Run> = pairs.iter().map(pick).collect();
         all.sort_by(|a, b| a.wall.total_cmp(&b.wall));
         all[all.len() / 2]
     };
     let (first, second) = (each(|p| p.0), each(|p| p.1));
-    (first, second, values[values.len() / 2])
+    (first, second, medians)
 }
 
 fn median(runs: usize, mut f: impl FnMut() -> Run) -> Run {
