@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// Part of every key: change it when the rendering changes in a way the SVG does not show
 /// (fonts, zoom, encoder), so old pictures are not reused.
 const RENDERER: &str =
-    "resvg-0.45+png-text-2+png-shapes-2+png-icons-1+row-gradient-1/inter-4.0/zoom-1-16ths/rgb-fast/bands-128";
+    "resvg-0.45+png-text-2+png-shapes-2+png-icons-1+row-gradient-1/inter-4.0/zoom-1-16ths/rgb-fast-sub-or-up/bands-128";
 
 /// Widest picture drawn at full size; wider maps are scaled down to it, which keeps text
 /// legible on a slide while bounding the time and memory one picture costs.
