@@ -216,9 +216,9 @@ fn one_map_png(site: &Path) -> String {
 }
 
 /// `a` then `b`, `runs` times: the median run of each, and the median over the pairs of
-/// each of the figures `f(a, b)` gives. A ratio or difference of two runs made side by side does not move with the
-/// machine's speed, which drifts by a fifth or more over minutes, as one of two medians
-/// taken minutes apart does.
+/// each of the figures `f(a, b)` gives. A ratio or difference of two runs made side by side
+/// does not move with the machine's speed, which drifts by a fifth or more over minutes, as
+/// one of two medians taken minutes apart does.
 fn paired<const K: usize>(
     runs: usize,
     mut a: impl FnMut() -> Run,

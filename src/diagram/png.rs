@@ -34,11 +34,11 @@ const BAND_ROWS: u32 = 128;
 
 /// Renders `svg` to PNG bytes; `zoom` 1.0 is one pixel per SVG unit.
 ///
-/// Drawn band by band, and each band compressed (each row filtered by Sub or Up, whichever
-/// leaves less to write; fdeflate, as the png crate's fast setting uses, fed as the rows
-/// come) before the next is drawn. Our maps paint their
-/// own page colour first, so every pixel is opaque and the PNG is RGB; any other SVG keeps
-/// its alpha.
+/// Drawn band by band, and each band compressed before the next is drawn: each row filtered
+/// (a row like the one above by Up, all zeros; any other by Sub or Up, whichever leaves less
+/// to write), then deflated by fdeflate (the png crate's fast setting) as the rows come. Our
+/// maps paint their own page colour first, so every pixel is opaque and the PNG is RGB; any
+/// other SVG keeps its alpha and is filtered by Sub.
 pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
     let drawing = Drawing::new(svg, zoom)?;
     let (w, h) = (drawing.width, drawing.height);
@@ -66,13 +66,15 @@ pub(crate) fn render_png(svg: &str, zoom: f32) -> Result<Vec<u8>, String> {
                 0 => &above[..],
                 _ => &rows[(i - 1) * stride..i * stride],
             };
-            if !opaque {
-                sub_filter_rgba(px, &mut line);
-            } else if let Some(filter) = filter_rgb(px, prev, &mut diff) {
-                pack_rgb(&diff, filter, &mut line);
-            } else {
+            if px == prev {
                 z.write_data(&same).map_err(io)?;
                 continue;
+            }
+            if opaque {
+                let filter = filter_rgb(px, prev, &mut diff);
+                pack_rgb(&diff, filter, &mut line);
+            } else {
+                sub_filter_rgba(px, &mut line);
             }
             z.write_data(&line).map_err(io)?;
         }
@@ -113,32 +115,28 @@ const SUB: u8 = 1;
 const UP: u8 = 2;
 
 /// Filters one opaque RGBA row into `diff` (still RGBA) by Sub or Up, whichever leaves
-/// fewer pixels that are not zero; `None` if the row is the same as the one above (`above`,
-/// empty for the first row). fdeflate writes a run of zeros in one step but every byte of
+/// fewer pixels that are not zero, and returns the filter type (`above` is empty for the
+/// first row, which takes Sub). fdeflate writes a run of zeros in one step but every byte of
 /// an 8-byte word that is not all zeros as a literal: Sub suits a row of flat runs, Up a row
 /// that differs from the one above in a few places, such as one card's line of text in a
 /// row that crosses many cards' edges. On the benchmark's 100-journey site, choosing row by
 /// row leaves 28% fewer words to write as literals than Sub alone, and the PNGs 28% smaller
 /// (147 → 105 MB; the example site's five, 7.0 → 5.0 MB).
-fn filter_rgb(rgba: &[u8], above: &[u8], diff: &mut [u8]) -> Option<u8> {
-    let has_above = above.len() == rgba.len();
-    if has_above && rgba == above {
-        return None;
-    }
+fn filter_rgb(rgba: &[u8], above: &[u8], diff: &mut [u8]) -> u8 {
     diff[..4].copy_from_slice(&rgba[..4]);
     for ((d, now), before) in diff[4..].iter_mut().zip(&rgba[4..]).zip(rgba) {
         *d = now.wrapping_sub(*before);
     }
-    if !has_above || !fewer_differ(rgba, above, nonzero_pixels(diff)) {
-        return Some(SUB);
+    if above.len() != rgba.len() || !fewer_differ(rgba, above, nonzero_pixels(diff)) {
+        return SUB;
     }
     for ((d, now), before) in diff.iter_mut().zip(rgba).zip(above) {
         *d = now.wrapping_sub(*before);
     }
-    Some(UP)
+    UP
 }
 
-/// Whether fewer than `than` pixels of the RGBA rows `a` and `b` differ; counted a block
+/// Whether fewer than `than` pixels of the RGBA rows `a` and `b` differ; counted 256 pixels
 /// at a time, and given up as soon as the count reaches `than`.
 fn fewer_differ(a: &[u8], b: &[u8], than: u32) -> bool {
     let mut n = 0;
@@ -576,17 +574,16 @@ pub(super) mod tests {
                 rgb == expected,
                 "the PNG differs from the drawing at zoom {zoom}"
             );
-            let filters: BTreeSet<u8> = filter_types(&png, info.width as usize * 3).collect();
             assert_eq!(
-                filters,
+                filter_types(&png, info.width as usize * 3),
                 BTreeSet::from([SUB, UP]),
                 "rows filtered both ways at zoom {zoom}"
             );
         }
     }
 
-    /// The filter type of each line of an RGB `png`, `width` bytes of pixels a line.
-    fn filter_types(png: &[u8], width: usize) -> impl Iterator<Item = u8> {
+    /// The filter types the lines of an RGB `png` use, `width` bytes of pixels a line.
+    fn filter_types(png: &[u8], width: usize) -> BTreeSet<u8> {
         let mut zlib = Vec::new();
         let mut at = 8;
         while at + 8 <= png.len() {
@@ -597,11 +594,7 @@ pub(super) mod tests {
             at += 12 + len;
         }
         let lines = fdeflate::decompress_to_vec(&zlib).expect("inflates");
-        lines
-            .chunks_exact(1 + width)
-            .map(|line| line[0])
-            .collect::<Vec<_>>()
-            .into_iter()
+        lines.chunks_exact(1 + width).map(|line| line[0]).collect()
     }
 
     /// Each row is filtered the way that leaves fewer pixels to write, and the filtered
@@ -632,20 +625,11 @@ pub(super) mod tests {
             }
             row
         };
-        assert_eq!(
-            filter_rgb(&edges, &[], &mut diff),
-            Some(SUB),
-            "the first row"
-        );
+        assert_eq!(filter_rgb(&edges, &[], &mut diff), SUB, "the first row");
         assert_eq!(unfiltered(&diff, SUB, &[]), edges);
-        assert_eq!(
-            filter_rgb(&edges, &edges, &mut diff),
-            None,
-            "a row like the one above"
-        );
-        assert_eq!(filter_rgb(&word, &edges, &mut diff), Some(UP));
+        assert_eq!(filter_rgb(&word, &edges, &mut diff), UP);
         assert_eq!(unfiltered(&diff, UP, &edges), word);
-        assert_eq!(filter_rgb(&flat, &word, &mut diff), Some(SUB));
+        assert_eq!(filter_rgb(&flat, &word, &mut diff), SUB);
         assert_eq!(unfiltered(&diff, SUB, &word), flat);
     }
 
