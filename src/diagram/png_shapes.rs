@@ -280,6 +280,7 @@ impl Row {
     };
 
     /// Row `j` of `o`; empty when the row misses it.
+    #[inline(always)]
     fn of(o: &Outline, j: i32) -> Row {
         let (top, bottom) = (o.y0.max(j as f32), o.y1.min(j as f32 + 1.0));
         if top >= bottom || o.x1 <= o.x0 {
@@ -326,6 +327,7 @@ impl Row {
     }
 
     /// The share of pixel `i` covered.
+    #[inline(always)]
     fn at(&self, i: i32) -> f32 {
         let (left, right) = (i as f32, i as f32 + 1.0);
         self.spans[..self.n]
@@ -335,6 +337,7 @@ impl Row {
     }
 
     /// The coverage over `s..e` if it is the same for every pixel there.
+    #[inline(always)]
     fn constant(&self, s: i32, e: i32) -> Option<f32> {
         if e <= self.lo || s >= self.hi {
             Some(0.0)
@@ -349,7 +352,24 @@ impl Row {
 /// Paints `rgb` over what `shape` covers less what `hole` covers, row by row. Rows through
 /// the straight middle of a shape are all alike: the alphas of one are worked out once and
 /// laid down on each.
+///
+/// Compiled also for AVX2 and for SSE4.1, one chosen at run time: `floor` and `ceil` are
+/// then single instructions, not calls, and runs are laid down in wider vectors (callgrind,
+/// 30 maps: 880 M → 682 M instructions with AVX2). Each version gives the same pixels
+/// (tested below): the sums are the same IEEE operations, and Rust never fuses them.
+#[multiversion::multiversion(targets("x86_64+avx2", "x86_64+sse4.1"))]
 fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole: Option<&Outline>) {
+    paint_portable(pixmap, rgb, shape, hole);
+}
+
+/// `paint`'s body, which each version inlines.
+#[inline(always)]
+fn paint_portable(
+    pixmap: &mut tiny_skia::PixmapMut,
+    rgb: [u8; 3],
+    shape: &Outline,
+    hole: Option<&Outline>,
+) {
     let (w, h) = (pixmap.width() as i32, pixmap.height() as i32);
     let first = (shape.y0.floor() as i32).max(0);
     let last = (shape.y1.ceil() as i32).min(h);
@@ -397,6 +417,7 @@ enum Step {
 
 /// The steps that paint what `plus` covers less what `minus` covers (`Row::EMPTY` for no
 /// hole: it covers nothing, everywhere), in a row `w` wide.
+#[inline(always)]
 fn plan_row(plus: &Row, minus: &Row, w: i32, plan: &mut Vec<Step>) {
     let mut cuts = [
         plus.lo, plus.ml, plus.mh, plus.hi, minus.lo, minus.ml, minus.mh, minus.hi,
@@ -428,6 +449,7 @@ fn plan_row(plus: &Row, minus: &Row, w: i32, plan: &mut Vec<Step>) {
 }
 
 /// Sets every pixel of `pixels` to `rgba`, a block of 16 pixels at a time.
+#[inline(always)]
 fn fill(pixels: &mut [u8], rgba: [u8; 4]) {
     let mut block = [0u8; 64];
     for px in block.chunks_exact_mut(4) {
@@ -443,6 +465,7 @@ fn fill(pixels: &mut [u8], rgba: [u8; 4]) {
 }
 
 /// A coverage as an 8-bit alpha.
+#[inline(always)]
 fn alpha(c: f32) -> u32 {
     (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u32
 }
@@ -464,6 +487,7 @@ impl Ink {
     }
 
     /// The colour at alpha `a` (1–255), for laying over many pixels.
+    #[inline]
     fn at(&self, a: u32) -> Paint {
         Paint {
             src: self.lanes * a as u64,
@@ -474,6 +498,7 @@ impl Ink {
     /// The colour at alpha `a` (1–255) over a run of premultiplied RGBA pixels. What lies
     /// under a translucent fill is mostly long runs of one colour, so a pixel like the one
     /// before it takes that one's result.
+    #[inline]
     pub(super) fn over_all(&self, pixels: &mut [u8], a: u32) {
         if a >= 255 {
             return fill(pixels, self.rgba);
@@ -494,6 +519,7 @@ impl Ink {
     }
 
     /// The colour at alpha `a` (1–255) over one premultiplied RGBA pixel.
+    #[inline]
     pub(super) fn over(&self, px: &mut [u8], a: u32) {
         if a >= 255 {
             px.copy_from_slice(&self.rgba);
@@ -520,12 +546,14 @@ struct Paint {
 impl Paint {
     /// Source-over onto one premultiplied RGBA pixel: each channel becomes
     /// round((colour × a + channel × (255 − a)) / 255).
+    #[inline]
     fn over(&self, px: &mut [u8]) {
         let now = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
         px.copy_from_slice(&self.over_word(now).to_le_bytes());
     }
 
     /// `over` on a pixel held as a little-endian word.
+    #[inline]
     fn over_word(&self, px: u32) -> u32 {
         const LOW: u64 = 0x00FF_00FF_00FF_00FF;
         let x = self.src + spread(px.to_le_bytes()) * self.keep + 0x0080_0080_0080_0080;
@@ -538,6 +566,7 @@ impl Paint {
 }
 
 /// Four bytes as four 16-bit lanes.
+#[inline]
 fn spread(c: [u8; 4]) -> u64 {
     c[0] as u64 | (c[1] as u64) << 16 | (c[2] as u64) << 32 | (c[3] as u64) << 48
 }
@@ -737,6 +766,63 @@ mod tests {
                 "zoom {zoom}: mean {mean:.4}, worst 4×4 block {worst_block:.1}, {far} channels off by more than 96"
             );
         }
+    }
+
+    /// The version of `paint` this machine runs (AVX2 on most) lays down the same pixels as
+    /// the portable one, for shapes at fractional places and sizes, round and square, with
+    /// and without a hole, over a striped page.
+    #[test]
+    fn every_version_of_paint_lays_the_same_pixels() {
+        let (w, h) = (97u32, 61u32);
+        let page: Vec<u8> = (0..w * h)
+            .flat_map(|i| match (i % w) / 7 % 3 {
+                0 => [255, 255, 255, 255],
+                1 => [240, 243, 246, 255],
+                _ => [30, 60, 90, 255],
+            })
+            .collect();
+        let (mut ours, mut portable) = (page.clone(), page.clone());
+        let mut seed = 7u32;
+        let mut next = |scale: f32| {
+            seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+            (seed >> 8) as f32 / (1u32 << 24) as f32 * scale
+        };
+        for k in 0..400 {
+            let (x0, y0) = (next(110.0) - 10.0, next(75.0) - 10.0);
+            let (x1, y1) = (x0 + next(40.0), y0 + next(30.0));
+            let r = if k % 3 == 0 { 0.0 } else { next(12.0) };
+            let shape = Outline {
+                x0,
+                y0,
+                x1,
+                y1,
+                rx: r,
+                ry: r * (0.5 + next(1.0)),
+            };
+            let t = next(3.0) + 0.2;
+            let hole = Outline {
+                x0: x0 + t,
+                y0: y0 + t,
+                x1: x1 - t,
+                y1: y1 - t,
+                rx: (r - t).max(0.0),
+                ry: (shape.ry - t).max(0.0),
+            };
+            let hole = (k % 2 == 0 && hole.x1 > hole.x0 && hole.y1 > hole.y0).then_some(&hole);
+            let rgb = [k as u8, (k * 7) as u8, (k * 13) as u8];
+            let pixmap = |data| tiny_skia::PixmapMut::from_bytes(data, w, h).unwrap();
+            paint(&mut pixmap(&mut ours), rgb, &shape, hole);
+            paint_portable(&mut pixmap(&mut portable), rgb, &shape, hole);
+            assert_eq!(ours, portable, "shape {k}");
+        }
+        let changed = ours
+            .chunks_exact(4)
+            .zip(page.chunks_exact(4))
+            .filter(|(a, b)| a != b);
+        assert!(
+            changed.count() > (w * h / 2) as usize,
+            "the shapes cover the page"
+        );
     }
 
     #[test]
