@@ -32,21 +32,36 @@ pub fn svg_per_map(root: &Path, rounds: usize) -> Result<(usize, Duration), Stri
     Ok((maps, start.elapsed() / (maps.max(1) * rounds.max(1)) as u32))
 }
 
-/// Draws and encodes the PNG of every journey map of the site at `root` once, on one
-/// thread, as a cold build does (no cache; the glyph and icon masks a process builds as it
-/// goes are built here too); returns how many maps it drew and the mean wall time of one.
-/// A build's cold PNG cost, measured as the difference of two builds, also takes in writing
-/// the files and the other threads' work beside it; this is the drawing alone, on one core.
-pub fn png_per_map(root: &Path) -> Result<(usize, Duration), String> {
+/// Draws and encodes the PNG of every journey map of the site at `root`, on one thread, as
+/// a cold build does (no cache; the glyph and icon masks a process builds as it goes are
+/// built here too), `rounds` times: each round on a new thread with the shared caches
+/// emptied, so each starts as cold as the first. Returns how many maps a round draws and
+/// each round's mean wall time of one map. A build's cold PNG cost, measured as the
+/// difference of two builds, also takes in writing the files and the other threads' work
+/// beside it; this is the drawing alone, on one core.
+pub fn png_per_map(root: &Path, rounds: usize) -> Result<(usize, Vec<Duration>), String> {
     let site = load(root)?;
     let svgs: Vec<String> = site
         .journeys
         .iter()
         .map(|j| crate::site::journey_svg(&site, &j.item, TODAY))
         .collect();
-    let start = Instant::now();
-    for svg in &svgs {
-        std::hint::black_box(crate::site::png_cache::png(svg, None)?);
+    let maps = svgs.len().max(1) as u32;
+    let mut times = Vec::new();
+    for _ in 0..rounds.max(1) {
+        crate::diagram::clear_shared_caches();
+        let round = std::thread::scope(|s| {
+            s.spawn(|| {
+                let start = Instant::now();
+                for svg in &svgs {
+                    std::hint::black_box(crate::site::png_cache::png(svg, None)?);
+                }
+                Ok::<_, String>(start.elapsed() / maps)
+            })
+            .join()
+            .map_err(|_| "a drawing thread panicked".to_string())?
+        })?;
+        times.push(round);
     }
-    Ok((svgs.len(), start.elapsed() / svgs.len().max(1) as u32))
+    Ok((svgs.len(), times))
 }

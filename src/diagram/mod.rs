@@ -36,6 +36,7 @@ use svg::{Canvas, Esc, N};
 
 pub(crate) use mermaid::mermaid_journey_svg;
 pub(crate) use png::render_png;
+pub(crate) use png_text::clear_shared_caches;
 pub(crate) use thumbnail::emotion_thumbnail;
 
 /// What the map needs besides the journey itself, resolved by the caller.

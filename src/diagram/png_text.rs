@@ -788,9 +788,9 @@ fn coverage(
     out
 }
 
-/// Empties the shared caches (this thread's own start empty in a new thread).
-#[cfg(test)]
-pub(super) fn clear_shared_caches() {
+/// Empties the shared caches (this thread's own start empty in a new thread): for tests,
+/// and for the benchmark's cold rounds.
+pub(crate) fn clear_shared_caches() {
     lock(&SHARED_MASKS).clear();
     lock(&SHARED_SHAPED).iter_mut().for_each(HashMap::clear);
 }
