@@ -35,7 +35,8 @@ pub fn svg_per_map(root: &Path, rounds: usize) -> Result<(usize, Duration), Stri
 /// Draws and encodes the PNG of every journey map of the site at `root`, on one thread, as
 /// a cold build does (no cache; the glyph and icon masks a process builds as it goes are
 /// built here too), `rounds` times: each round on a new thread with the shared caches
-/// emptied, so each starts as cold as the first. Returns how many maps a round draws and
+/// emptied, so each starts with no glyph, icon or shaping cache (only the fonts, loaded
+/// once a process, stay). Returns how many maps a round draws and
 /// each round's mean wall time of one map. A build's cold PNG cost, measured as the
 /// difference of two builds, also takes in writing the files and the other threads' work
 /// beside it; this is the drawing alone, on one core.

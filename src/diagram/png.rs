@@ -124,7 +124,8 @@ fn rgb_line(rgba: &[u8], above: &[u8], diff: &mut [u8], line: &mut [u8]) {
     rgb_line_portable(rgba, above, diff, line);
 }
 
-/// `rgb_line`'s body, which each version inlines.
+/// `rgb_line`'s body, which each version inlines, with `filter_rgb` and `pack_rgb` (a
+/// function left as a call is compiled for the portable target only).
 #[inline(always)]
 fn rgb_line_portable(rgba: &[u8], above: &[u8], diff: &mut [u8], line: &mut [u8]) {
     let filter = filter_rgb(rgba, above, diff);
@@ -156,7 +157,6 @@ fn filter_rgb(rgba: &[u8], above: &[u8], diff: &mut [u8]) -> u8 {
 
 /// Whether fewer than `than` pixels of the RGBA rows `a` and `b` differ; counted 256 pixels
 /// at a time, and given up as soon as the count reaches `than`.
-#[inline(always)]
 fn fewer_differ(a: &[u8], b: &[u8], than: u32) -> bool {
     let mut n = 0;
     for (a, b) in a.chunks(1024).zip(b.chunks(1024)) {
@@ -172,13 +172,11 @@ fn fewer_differ(a: &[u8], b: &[u8], than: u32) -> bool {
 }
 
 /// How many pixels of the RGBA row `a` are not zero.
-#[inline(always)]
 fn nonzero_pixels(a: &[u8]) -> u32 {
     a.chunks_exact(4).fold(0, |n, x| n + (pixel(x) != 0) as u32)
 }
 
 /// A pixel's four bytes as one word (written so that the counts above become vector code).
-#[inline(always)]
 fn pixel(p: &[u8]) -> u32 {
     u32::from_ne_bytes(p.try_into().expect("4 bytes"))
 }

@@ -327,7 +327,6 @@ impl Row {
     }
 
     /// The share of pixel `i` covered.
-    #[inline(always)]
     fn at(&self, i: i32) -> f32 {
         let (left, right) = (i as f32, i as f32 + 1.0);
         self.spans[..self.n]
@@ -337,7 +336,6 @@ impl Row {
     }
 
     /// The coverage over `s..e` if it is the same for every pixel there.
-    #[inline(always)]
     fn constant(&self, s: i32, e: i32) -> Option<f32> {
         if e <= self.lo || s >= self.hi {
             Some(0.0)
@@ -362,7 +360,8 @@ fn paint(pixmap: &mut tiny_skia::PixmapMut, rgb: [u8; 3], shape: &Outline, hole:
     paint_portable(pixmap, rgb, shape, hole);
 }
 
-/// `paint`'s body, which each version inlines.
+/// `paint`'s body, which each version inlines, with `Row::of` and `plan_row` (a function
+/// left as a call is compiled for the portable target only).
 #[inline(always)]
 fn paint_portable(
     pixmap: &mut tiny_skia::PixmapMut,
@@ -449,7 +448,6 @@ fn plan_row(plus: &Row, minus: &Row, w: i32, plan: &mut Vec<Step>) {
 }
 
 /// Sets every pixel of `pixels` to `rgba`, a block of 16 pixels at a time.
-#[inline(always)]
 fn fill(pixels: &mut [u8], rgba: [u8; 4]) {
     let mut block = [0u8; 64];
     for px in block.chunks_exact_mut(4) {
@@ -465,7 +463,6 @@ fn fill(pixels: &mut [u8], rgba: [u8; 4]) {
 }
 
 /// A coverage as an 8-bit alpha.
-#[inline(always)]
 fn alpha(c: f32) -> u32 {
     (c.clamp(0.0, 1.0) * 255.0 + 0.5) as u32
 }
@@ -487,7 +484,6 @@ impl Ink {
     }
 
     /// The colour at alpha `a` (1–255), for laying over many pixels.
-    #[inline]
     fn at(&self, a: u32) -> Paint {
         Paint {
             src: self.lanes * a as u64,
@@ -498,7 +494,6 @@ impl Ink {
     /// The colour at alpha `a` (1–255) over a run of premultiplied RGBA pixels. What lies
     /// under a translucent fill is mostly long runs of one colour, so a pixel like the one
     /// before it takes that one's result.
-    #[inline]
     pub(super) fn over_all(&self, pixels: &mut [u8], a: u32) {
         if a >= 255 {
             return fill(pixels, self.rgba);
@@ -519,7 +514,6 @@ impl Ink {
     }
 
     /// The colour at alpha `a` (1–255) over one premultiplied RGBA pixel.
-    #[inline]
     pub(super) fn over(&self, px: &mut [u8], a: u32) {
         if a >= 255 {
             px.copy_from_slice(&self.rgba);
@@ -546,14 +540,12 @@ struct Paint {
 impl Paint {
     /// Source-over onto one premultiplied RGBA pixel: each channel becomes
     /// round((colour × a + channel × (255 − a)) / 255).
-    #[inline]
     fn over(&self, px: &mut [u8]) {
         let now = u32::from_le_bytes([px[0], px[1], px[2], px[3]]);
         px.copy_from_slice(&self.over_word(now).to_le_bytes());
     }
 
     /// `over` on a pixel held as a little-endian word.
-    #[inline]
     fn over_word(&self, px: u32) -> u32 {
         const LOW: u64 = 0x00FF_00FF_00FF_00FF;
         let x = self.src + spread(px.to_le_bytes()) * self.keep + 0x0080_0080_0080_0080;
@@ -566,7 +558,6 @@ impl Paint {
 }
 
 /// Four bytes as four 16-bit lanes.
-#[inline]
 fn spread(c: [u8; 4]) -> u64 {
     c[0] as u64 | (c[1] as u64) << 16 | (c[2] as u64) << 32 | (c[3] as u64) << 48
 }
