@@ -513,6 +513,21 @@ impl Ink {
         }
     }
 
+    /// The colour at every alpha (0–255) over the premultiplied RGBA pixel `under` (a
+    /// little-endian word): what `over` leaves there.
+    pub(super) fn over_table(&self, under: u32) -> [u32; 256] {
+        std::array::from_fn(|a| match a {
+            0 => under,
+            255 => u32::from_le_bytes(self.rgba),
+            a => self.at(a as u32).over_word(under),
+        })
+    }
+
+    /// The colour as a little-endian word.
+    pub(super) fn word(&self) -> u32 {
+        u32::from_le_bytes(self.rgba)
+    }
+
     /// The colour at alpha `a` (1–255) over one premultiplied RGBA pixel.
     pub(super) fn over(&self, px: &mut [u8], a: u32) {
         if a >= 255 {
