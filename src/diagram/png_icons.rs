@@ -150,6 +150,7 @@ impl Icon {
             width: if data.is_empty() { 0 } else { size as usize },
             data,
         }
+        .trimmed()
     }
 }
 

@@ -637,6 +637,44 @@ pub(super) struct Mask {
     pub(super) data: Vec<u8>,
 }
 
+impl Mask {
+    /// The mask without its rows and columns of zeros round the edge (a glyph's box is
+    /// rounded out and given a pixel of margin each side: a quarter of a small glyph's
+    /// pixels, which `blend` would otherwise read and pass over).
+    pub(super) fn trimmed(self) -> Mask {
+        let w = self.width;
+        if w == 0 {
+            return self;
+        }
+        let rows = self.data.len() / w;
+        let lit = |r: usize| self.data[r * w..(r + 1) * w].iter().any(|&c| c != 0);
+        let Some(first) = (0..rows).find(|&r| lit(r)) else {
+            return Mask {
+                width: 0,
+                data: Vec::new(),
+                ..self
+            };
+        };
+        let last = (0..rows).rfind(|&r| lit(r)).unwrap_or(first);
+        let inked = |c: usize| (first..=last).any(|r| self.data[r * w + c] != 0);
+        let left = (0..w).find(|&c| inked(c)).unwrap_or(0);
+        let right = (0..w).rfind(|&c| inked(c)).unwrap_or(left);
+        if (first, last, left, right) == (0, rows - 1, 0, w - 1) {
+            return self;
+        }
+        let data = (first..=last)
+            .flat_map(|r| &self.data[r * w + left..=r * w + right])
+            .copied()
+            .collect();
+        Mask {
+            left: self.left + left as i32,
+            top: self.top + first as i32,
+            width: right - left + 1,
+            data,
+        }
+    }
+}
+
 /// Per font: each line's shaping (`None`: left to usvg).
 type ShapedLines = [HashMap<String, Option<Arc<Shaped>>>; 4];
 
@@ -733,6 +771,7 @@ fn rasterise(font: usize, id: u16, scale: f32, fx: f32, fy: f32) -> Mask {
         width: w,
         data: coverage(&path, ts, w, h),
     }
+    .trimmed()
 }
 
 /// Coverage of `path` under `ts` on a `width`×`height` grid, a byte per pixel: the exact
@@ -924,6 +963,64 @@ pub(super) fn blend(pixmap: &mut tiny_skia::PixmapMut, mask: &Mask, x: i32, y: i
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Trimming a mask keeps each covered pixel where it was, and only drops zeros.
+    #[test]
+    fn a_trimmed_mask_covers_the_same_pixels() {
+        let inked = |m: &Mask| -> Vec<(i32, i32, u8)> {
+            m.data
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c != 0)
+                .map(|(i, &c)| {
+                    (
+                        m.left + (i % m.width) as i32,
+                        m.top + (i / m.width) as i32,
+                        c,
+                    )
+                })
+                .collect()
+        };
+        for (font, letter, scale) in [
+            (0, 'A', 0.01),
+            (1, 'g', 0.013),
+            (2, 'T', 0.02),
+            (3, '.', 0.009),
+        ] {
+            let id = faces()[font].glyph_index(letter).expect("Inter has it").0;
+            let whole = rasterise(font, id, scale, 0.25, 0.5);
+            assert!(!whole.data.is_empty());
+            // the same mask with two more rows and columns of zeros round it
+            let (w, h) = (whole.width, whole.data.len() / whole.width);
+            let mut padded = vec![0u8; (w + 4) * (h + 4)];
+            for r in 0..h {
+                padded[(r + 2) * (w + 4) + 2..(r + 2) * (w + 4) + 2 + w]
+                    .copy_from_slice(&whole.data[r * w..(r + 1) * w]);
+            }
+            let padded = Mask {
+                left: whole.left - 2,
+                top: whole.top - 2,
+                width: w + 4,
+                data: padded,
+            };
+            let trimmed = padded.trimmed();
+            assert_eq!(inked(&trimmed), inked(&whole), "{letter} in font {font}");
+            assert!(trimmed.width <= w && trimmed.data.len() <= w * h);
+            // a tight mask has ink in its first and last row and column
+            let (tw, th) = (trimmed.width, trimmed.data.len() / trimmed.width);
+            assert!(trimmed.data[..tw].iter().any(|&c| c != 0));
+            assert!(trimmed.data[(th - 1) * tw..].iter().any(|&c| c != 0));
+            assert!((0..th).any(|r| trimmed.data[r * tw] != 0));
+            assert!((0..th).any(|r| trimmed.data[r * tw + tw - 1] != 0));
+        }
+        let blank = Mask {
+            left: 3,
+            top: 4,
+            width: 5,
+            data: vec![0; 20],
+        };
+        assert!(blank.trimmed().data.is_empty());
+    }
 
     /// Blending through the table of the ink over the mask corner's colour lays the same
     /// pixels as working each out alone: over a page of that colour, over one whose corner
