@@ -518,7 +518,7 @@ impl Ink {
     pub(super) fn over_table(&self, under: u32) -> [u32; 256] {
         std::array::from_fn(|a| match a {
             0 => under,
-            255 => u32::from_le_bytes(self.rgba),
+            255 => self.word(),
             a => self.at(a as u32).over_word(under),
         })
     }
